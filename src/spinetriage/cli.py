@@ -1,0 +1,145 @@
+"""The command line: the only module that knows typer. Commands are thin; the core does the work."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._version import __version__
+from .errors import SpinetriageError
+
+app = typer.Typer(
+    name="spinetriage",
+    help=(
+        "Lower back (lumbar spine) triage questionnaire. Run with no command for the interview. "
+        "spinetriage informs; it does not diagnose."
+    ),
+    add_completion=False,
+    # answers may be health data: never show local variables in a traceback
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    questions: Path | None
+    no_color: bool
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinetriage {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    questions: Annotated[
+        Optional[Path],
+        typer.Option("--questions", help="Use this question bank instead of the packaged one.",
+                     dir_okay=False),
+    ] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Print without colour.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback (without answers) on errors.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                           callback=_show_version)
+    ] = False,
+) -> None:
+    """Run the interview when no command is given."""
+    ctx.obj = Settings(questions=questions, no_color=no_color)
+    if ctx.invoked_subcommand is None:
+        raise SpinetriageError("the interview is not available yet; see `spinetriage --help`")
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    path: Annotated[
+        Optional[Path],
+        typer.Argument(help="The bank to check (default: --questions, or the packaged bank).",
+                       dir_okay=False, show_default=False),
+    ] = None,
+) -> None:
+    """Validate a question bank: a one-line summary, or every problem with its file:line."""
+    from .loader import load_questionnaire
+
+    bank = load_questionnaire(path or _settings(ctx).questions)
+    shown = str(path or _settings(ctx).questions or "questions.yaml")
+    typer.echo(
+        f"{shown}: OK: {len(bank.questions)} questions in {len(bank.sections)} sections, "
+        f"{bank.condition_count} conditions ({len(bank.rules)} rules), {len(bank.tiers)} tiers; "
+        f"version {bank.version}, {bank.content_hash[:19]}"
+    )
+
+
+class DictionaryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def questions(
+    ctx: typer.Context,
+    fmt: Annotated[
+        DictionaryFormat, typer.Option("--format", help="table (default), csv or json.")
+    ] = DictionaryFormat.table,
+) -> None:
+    """Print the data dictionary: every question's id, section, type, allowed values and when it is asked."""
+    from .dictionary import data_dictionary
+    from .loader import load_questionnaire
+    from .ui import dictionary_view
+
+    settings = _settings(ctx)
+    bank = load_questionnaire(settings.questions)
+    rows = data_dictionary(bank)
+    if fmt is DictionaryFormat.json:
+        dictionary_view.print_json(bank, rows)
+    elif fmt is DictionaryFormat.csv:
+        dictionary_view.print_csv(rows)
+    else:
+        dictionary_view.print_table(bank, rows, no_color=settings.no_color)
+
+
+def _report(error: SpinetriageError) -> int:
+    from .errors import BankError
+
+    if isinstance(error, BankError):
+        for problem in error.problems:
+            sys.stderr.write(f"{problem}\n")
+        count = len(error.problems)
+        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.\n")
+    else:
+        sys.stderr.write(f"spinetriage: {error}\n")
+    return int(error.exit_code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry: one clear message and a documented exit code, never a traceback.
+
+    typer itself turns usage errors into exit 2 and Ctrl-C into exit 130; our own errors are
+    reported here, with a traceback only under --debug.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, prog_name="spinetriage")
+    except SpinetriageError as error:
+        if "--debug" in args:
+            raise
+        sys.exit(_report(error))

@@ -1,0 +1,226 @@
+"""The one condition language: branching (`when`) and scoring rules both use it.
+
+A condition is a small tree over answers. Leaves compare one answer (or one derived score) with a
+value; `all`, `any` and `not` combine them; `ref` names a shared definition. There is no `eval`
+and no code in YAML: the vocabulary below is closed.
+
+Unanswered means "no value": a question that was skipped, not asked (its `when` was false) or left
+blank. Every comparison on an unanswered question is false; only `answered: false` is true for it.
+So `not: {question: fever, equals: yes}` is true when fever was not answered: write
+`{question: fever, equals: no}` when "answered no" is what you mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Union
+
+#: A validated answer: yes/no → bool, single choice → code, multiple choice → frozenset of codes,
+#: integer → int, number → float.
+AnswerValue = Union[bool, int, float, str, frozenset[str]]
+Answers = Mapping[str, AnswerValue]
+Predicate = Callable[[Answers], bool]
+
+
+class Op(str, Enum):
+    """The leaf comparisons: the whole vocabulary."""
+
+    EQUALS = "equals"
+    IN = "in"
+    INCLUDES = "includes"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    ANSWERED = "answered"
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """Compare one answer (or score, when `is_score`) with `value`."""
+
+    subject: str
+    op: Op
+    value: AnswerValue | tuple[AnswerValue, ...]
+    is_score: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Any_:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A named definition; `target` is resolved by the loader."""
+
+    name: str
+    target: Condition
+
+
+Condition = Union[Leaf, All, Any_, Not, Ref]
+
+
+def _is_number(value: object) -> bool:
+    # bool is an int in Python; a yes/no answer is never a number here
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def leaf_holds(leaf: Leaf, answer: AnswerValue | None) -> bool:
+    """Truth of one leaf for one answer (None: unanswered)."""
+    if leaf.op is Op.ANSWERED:
+        return (answer is not None) is leaf.value
+    if answer is None:
+        return False
+    if leaf.op is Op.EQUALS:
+        return type(answer) is type(leaf.value) and answer == leaf.value or (
+            _is_number(answer) and _is_number(leaf.value) and answer == leaf.value
+        )
+    if leaf.op is Op.IN:
+        assert isinstance(leaf.value, tuple)
+        return any(leaf_holds(Leaf(leaf.subject, Op.EQUALS, v), answer) for v in leaf.value)
+    if leaf.op is Op.INCLUDES:
+        return isinstance(answer, frozenset) and leaf.value in answer
+    if not _is_number(answer):
+        return False
+    assert isinstance(answer, (int, float)) and isinstance(leaf.value, (int, float))
+    if leaf.op is Op.AT_LEAST:
+        return answer >= leaf.value
+    return answer <= leaf.value
+
+
+def evaluate(condition: Condition, answers: Answers) -> bool:
+    """Evaluate a condition tree directly (see `compile_condition` for the fast path)."""
+    if isinstance(condition, Leaf):
+        return leaf_holds(condition, answers.get(condition.subject))
+    if isinstance(condition, All):
+        return all(evaluate(c, answers) for c in condition.items)
+    if isinstance(condition, Any_):
+        return any(evaluate(c, answers) for c in condition.items)
+    if isinstance(condition, Not):
+        return not evaluate(condition.item, answers)
+    return evaluate(condition.target, answers)
+
+
+def compile_condition(condition: Condition) -> Predicate:
+    """Turn a tree into nested closures once, so batch scoring does no tree walking per row."""
+    if isinstance(condition, Leaf):
+        return _compile_leaf(condition)
+    if isinstance(condition, (All, Any_)):
+        parts = tuple(compile_condition(c) for c in condition.items)
+        if isinstance(condition, All):
+            return lambda answers: all(p(answers) for p in parts)
+        return lambda answers: any(p(answers) for p in parts)
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.item)
+        return lambda answers: not inner(answers)
+    return compile_condition(condition.target)
+
+
+def _compile_leaf(leaf: Leaf) -> Predicate:
+    subject, value = leaf.subject, leaf.value
+    if leaf.op is Op.INCLUDES:
+
+        def includes(answers: Answers) -> bool:
+            answer = answers.get(subject)
+            return isinstance(answer, frozenset) and value in answer
+
+        return includes
+    if leaf.op in (Op.AT_LEAST, Op.AT_MOST):
+        assert isinstance(value, (int, float))
+        bound = value
+        at_least = leaf.op is Op.AT_LEAST
+
+        def compare(answers: Answers) -> bool:
+            answer = answers.get(subject)
+            if not _is_number(answer):
+                return False
+            assert isinstance(answer, (int, float))
+            return answer >= bound if at_least else answer <= bound
+
+        return compare
+    return lambda answers: leaf_holds(leaf, answers.get(subject))
+
+
+def leaves(condition: Condition) -> Iterator[Leaf]:
+    """Every leaf of a condition, following definitions."""
+    if isinstance(condition, Leaf):
+        yield condition
+    elif isinstance(condition, (All, Any_)):
+        for item in condition.items:
+            yield from leaves(item)
+    elif isinstance(condition, Not):
+        yield from leaves(condition.item)
+    else:
+        yield from leaves(condition.target)
+
+
+def evidence(condition: Condition, answers: Answers) -> dict[str, AnswerValue | None]:
+    """The answers that made a true condition true: for explaining a rule to a clinician.
+
+    Inside `all`, every part counts; inside `any`, only the parts that held; under `not`, the
+    subjects it looked at, with their values (None: unanswered).
+    """
+    found: dict[str, AnswerValue | None] = {}
+    _collect_evidence(condition, answers, found)
+    return found
+
+
+def _collect_evidence(
+    condition: Condition, answers: Answers, found: dict[str, AnswerValue | None]
+) -> None:
+    if isinstance(condition, Leaf):
+        found[condition.subject] = answers.get(condition.subject)
+    elif isinstance(condition, All):
+        for item in condition.items:
+            _collect_evidence(item, answers, found)
+    elif isinstance(condition, Any_):
+        for item in condition.items:
+            if evaluate(item, answers):
+                _collect_evidence(item, answers, found)
+    elif isinstance(condition, Not):
+        for leaf in leaves(condition.item):
+            found[leaf.subject] = answers.get(leaf.subject)
+    else:
+        _collect_evidence(condition.target, answers, found)
+
+
+def describe(condition: Condition) -> str:
+    """A short readable form, for the data dictionary: `pain_now ≥ 7 and fever = yes`."""
+    if isinstance(condition, Leaf):
+        return _describe_leaf(condition)
+    if isinstance(condition, (All, Any_)):
+        joiner = " and " if isinstance(condition, All) else " or "
+        parts = [describe(c) for c in condition.items]
+        text = joiner.join(f"({p})" if (" and " in p or " or " in p) else p for p in parts)
+        return text or ("always" if isinstance(condition, All) else "never")
+    if isinstance(condition, Not):
+        return f"not ({describe(condition.item)})"
+    return condition.name
+
+
+def _format_value(value: AnswerValue | tuple[AnswerValue, ...]) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return "{" + ", ".join(_format_value(v) for v in value) + "}"
+    return str(value)
+
+
+_SYMBOLS = {Op.EQUALS: "=", Op.IN: "in", Op.INCLUDES: "includes", Op.AT_LEAST: "≥", Op.AT_MOST: "≤"}
+
+
+def _describe_leaf(leaf: Leaf) -> str:
+    if leaf.op is Op.ANSWERED:
+        return f"{leaf.subject} answered" if leaf.value else f"{leaf.subject} unanswered"
+    return f"{leaf.subject} {_SYMBOLS[leaf.op]} {_format_value(leaf.value)}"

@@ -1,0 +1,1 @@
+"""Terminal rendering (rich, questionary). The core never imports from here."""
