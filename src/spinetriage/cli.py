@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,6 +32,11 @@ class Settings:
     no_color: bool
 
 
+class ResultFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 def _settings(ctx: typer.Context) -> Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
@@ -48,32 +53,84 @@ def _show_version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     questions: Annotated[
-        Optional[Path],
-        typer.Option("--questions", help="Use this question bank instead of the packaged one.",
-                     dir_okay=False),
+        Path | None,
+        typer.Option(
+            "--questions",
+            help="Use this question bank instead of the packaged one.",
+            dir_okay=False,
+        ),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="Score this answer file (JSON or YAML) without prompting.",
+            dir_okay=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ResultFormat, typer.Option("--format", help="Result format: text (default) or json.")
+    ] = ResultFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Save the result to this file (mode 0600).", dir_okay=False
+        ),
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Print without colour.")] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback (without answers) on errors.")
     ] = False,
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
-                           callback=_show_version)
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_show_version
+        ),
     ] = False,
 ) -> None:
     """Run the interview when no command is given."""
     ctx.obj = Settings(questions=questions, no_color=no_color)
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is not None:
+        return
+    if answers is None:
         raise SpinetriageError("the interview is not available yet; see `spinetriage --help`")
+    _score_answer_file(answers, questions, fmt, output, no_color)
+
+
+def _score_answer_file(
+    path: Path, questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
+) -> None:
+    from .answer_files import read_answer_file
+    from .answers import validate_answers
+    from .errors import AnswerError
+    from .loader import load_questionnaire
+    from .triage import triage_answer_set
+    from .ui.output import OutputFormat, emit
+
+    bank = load_questionnaire(questions)
+    raw = read_answer_file(path)
+    try:
+        answer_set = validate_answers(bank, raw)
+    except AnswerError as error:
+        raise AnswerError([f"{path}: {problem}" for problem in error.problems]) from None
+    for question_id in answer_set.ignored:
+        sys.stderr.write(
+            f"{path}: question '{question_id}' was answered but would not be asked "
+            "given the other answers; its answer was not used\n"
+        )
+    emit(triage_answer_set(bank, answer_set), OutputFormat(fmt.value), output, no_color)
 
 
 @app.command()
 def check(
     ctx: typer.Context,
     path: Annotated[
-        Optional[Path],
-        typer.Argument(help="The bank to check (default: --questions, or the packaged bank).",
-                       dir_okay=False, show_default=False),
+        Path | None,
+        typer.Argument(
+            help="The bank to check (default: --questions, or the packaged bank).",
+            dir_okay=False,
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Validate a question bank: a one-line summary, or every problem with its file:line."""
@@ -101,7 +158,7 @@ def questions(
         DictionaryFormat, typer.Option("--format", help="table (default), csv or json.")
     ] = DictionaryFormat.table,
 ) -> None:
-    """Print the data dictionary: every question's id, section, type, allowed values and when it is asked."""
+    """Print the data dictionary: each question's id, section, type, allowed values and when asked."""
     from .dictionary import data_dictionary
     from .loader import load_questionnaire
     from .ui import dictionary_view
@@ -124,9 +181,12 @@ def _report(error: SpinetriageError) -> int:
         for problem in error.problems:
             sys.stderr.write(f"{problem}\n")
         count = len(error.problems)
-        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.\n")
+        sys.stderr.write(
+            f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.\n"
+        )
     else:
-        sys.stderr.write(f"spinetriage: {error}\n")
+        for line in str(error).splitlines():
+            sys.stderr.write(f"spinetriage: {line}\n")
     return int(error.exit_code)
 
 

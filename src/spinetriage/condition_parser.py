@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .conditions import All, Any_, AnswerValue, Condition, Leaf, Not, Op, Ref, leaves
+from .conditions import All, AnswerValue, Any_, Condition, Leaf, Not, Op, Ref, leaves
 from .model import QuestionType
 from .node_reader import NodeReader
 
@@ -60,8 +60,12 @@ class ConditionParser:
         combinator = [k for k in keys if k in COMBINATORS]
         if combinator:
             if len(keys) != 1:
-                self.reader.problem(node, where, f"'{combinator[0]}' must stand alone in its "
-                                    f"mapping; found keys {', '.join(keys)}")
+                self.reader.problem(
+                    node,
+                    where,
+                    f"'{combinator[0]}' must stand alone in its "
+                    f"mapping; found keys {', '.join(keys)}",
+                )
                 return None
             return self._combination(keys[0], node.value[0][1], where)
         return self._leaf(node, keys, where)
@@ -74,8 +78,9 @@ class ConditionParser:
             name = str(value.value) if isinstance(value, yaml.ScalarNode) else ""
             if name not in self.definitions:
                 known = ", ".join(self.definitions) or "none defined above"
-                self.reader.problem(value, where, f"ref names unknown definition '{name}' "
-                                    f"(known: {known})")
+                self.reader.problem(
+                    value, where, f"ref names unknown definition '{name}' (known: {known})"
+                )
                 return None
             return Ref(name, self.definitions[name])
         items = self.reader.sequence(value, where, f"'{key}'")
@@ -117,19 +122,29 @@ class ConditionParser:
             return self.reader.boolean(node, where, "answered")
         if op in (Op.AT_LEAST, Op.AT_MOST):
             if not kind.is_numeric:
-                self.reader.problem(node, where, f"{op.value} needs a numeric {label}; it is "
-                                    f"{kind.value} (use equals or in)")
+                self.reader.problem(
+                    node,
+                    where,
+                    f"{op.value} needs a numeric {label}; it is {kind.value} (use equals or in)",
+                )
                 return None
             return self.reader.number(node, where, op.value)
         if op is Op.INCLUDES:
             if kind is not QuestionType.MULTI_CHOICE:
-                self.reader.problem(node, where, f"includes needs a multi_choice {label}; it is "
-                                    f"{kind.value} (use equals or in)")
+                self.reader.problem(
+                    node,
+                    where,
+                    f"includes needs a multi_choice {label}; it is {kind.value} (use equals or in)",
+                )
                 return None
             return self._scalar(node, subject, label, where)
         if kind is QuestionType.MULTI_CHOICE:
-            self.reader.problem(node, where, f"{op.value} cannot test multi_choice {label}; use "
-                                "includes (with any/all to combine codes)")
+            self.reader.problem(
+                node,
+                where,
+                f"{op.value} cannot test multi_choice {label}; use "
+                "includes (with any/all to combine codes)",
+            )
             return None
         if op is Op.IN:
             items = self.reader.sequence(node, where, "in")
@@ -141,28 +156,44 @@ class ConditionParser:
             return tuple(p for p in parsed if p is not None)
         return self._scalar(node, subject, label, where)
 
-    def _scalar(self, node: yaml.Node, subject: Subject, label: str, where: str) -> AnswerValue | None:
+    def _scalar(
+        self, node: yaml.Node, subject: Subject, label: str, where: str
+    ) -> AnswerValue | None:
         kind = subject.type
         if kind.has_choices:
             code = str(node.value) if isinstance(node, yaml.ScalarNode) else None
             if code not in subject.codes:
-                self.reader.problem(node, where, f"'{code}' is not a choice of {label} "
-                                    f"(allowed: {', '.join(subject.codes)})")
+                self.reader.problem(
+                    node,
+                    where,
+                    f"'{code}' is not a choice of {label} (allowed: {', '.join(subject.codes)})",
+                )
                 return None
             return code
         if kind is QuestionType.YES_NO:
             return self.reader.boolean(node, where, f"the value for yes/no {label}")
-        return self.reader.number(node, where, f"the value for {label}",
-                                  integer=kind is QuestionType.INTEGER)
+        return self.reader.number(
+            node, where, f"the value for {label}", integer=kind is QuestionType.INTEGER
+        )
 
-    def _check_order(self, condition: Condition, node: yaml.Node, where: str, asked_at: int) -> None:
+    def _check_order(
+        self, condition: Condition, node: yaml.Node, where: str, asked_at: int
+    ) -> None:
         for leaf in leaves(condition):
             if leaf.is_score:
-                self.reader.problem(node, where, f"`when` cannot use score '{leaf.subject}': "
-                                    "scores exist only after the interview")
+                self.reader.problem(
+                    node,
+                    where,
+                    f"`when` cannot use score '{leaf.subject}': "
+                    "scores exist only after the interview",
+                )
                 continue
             subject = self.questions[leaf.subject]
             if subject.position is not None and subject.position >= asked_at:
-                self.reader.problem(node, where, f"condition on question '{leaf.subject}', which "
-                                    f"is asked later (line {subject.line}); a `when` may only "
-                                    "use questions asked before it")
+                self.reader.problem(
+                    node,
+                    where,
+                    f"condition on question '{leaf.subject}', which "
+                    f"is asked later (line {subject.line}); a `when` may only "
+                    "use questions asked before it",
+                )

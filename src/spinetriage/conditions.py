@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Union
+from typing import TypeAlias
 
 #: A validated answer: yes/no → bool, single choice → code, multiple choice → frozenset of codes,
 #: integer → int, number → float.
-AnswerValue = Union[bool, int, float, str, frozenset[str]]
+AnswerValue: TypeAlias = bool | int | float | str | frozenset[str]
 Answers = Mapping[str, AnswerValue]
 Predicate = Callable[[Answers], bool]
 
@@ -68,7 +68,7 @@ class Ref:
     target: Condition
 
 
-Condition = Union[Leaf, All, Any_, Not, Ref]
+Condition: TypeAlias = Leaf | All | Any_ | Not | Ref
 
 
 def _is_number(value: object) -> bool:
@@ -83,7 +83,7 @@ def leaf_holds(leaf: Leaf, answer: AnswerValue | None) -> bool:
     if answer is None:
         return False
     if leaf.op is Op.EQUALS:
-        return type(answer) is type(leaf.value) and answer == leaf.value or (
+        return (type(answer) is type(leaf.value) and answer == leaf.value) or (
             _is_number(answer) and _is_number(leaf.value) and answer == leaf.value
         )
     if leaf.op is Op.IN:
@@ -93,7 +93,8 @@ def leaf_holds(leaf: Leaf, answer: AnswerValue | None) -> bool:
         return isinstance(answer, frozenset) and leaf.value in answer
     if not _is_number(answer):
         return False
-    assert isinstance(answer, (int, float)) and isinstance(leaf.value, (int, float))
+    assert isinstance(answer, (int, float))
+    assert isinstance(leaf.value, (int, float))
     if leaf.op is Op.AT_LEAST:
         return answer >= leaf.value
     return answer <= leaf.value
@@ -169,7 +170,7 @@ def evidence(condition: Condition, answers: Answers) -> dict[str, AnswerValue | 
     """The answers that made a true condition true: for explaining a rule to a clinician.
 
     Inside `all`, every part counts; inside `any`, only the parts that held; under `not`, the
-    subjects it looked at, with their values (None: unanswered).
+    answered subjects it looked at. A None value means the question was unanswered.
     """
     found: dict[str, AnswerValue | None] = {}
     _collect_evidence(condition, answers, found)
@@ -189,8 +190,10 @@ def _collect_evidence(
             if evaluate(item, answers):
                 _collect_evidence(item, answers, found)
     elif isinstance(condition, Not):
+        # a negation holds partly because of what was not answered; show only what was
         for leaf in leaves(condition.item):
-            found[leaf.subject] = answers.get(leaf.subject)
+            if answers.get(leaf.subject) is not None:
+                found[leaf.subject] = answers.get(leaf.subject)
     else:
         _collect_evidence(condition.target, answers, found)
 

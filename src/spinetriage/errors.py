@@ -33,7 +33,11 @@ class Problem:
 
     def __str__(self) -> str:
         location = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{location}: {self.where}: {self.message}" if self.where else f"{location}: {self.message}"
+        return (
+            f"{location}: {self.where}: {self.message}"
+            if self.where
+            else f"{location}: {self.message}"
+        )
 
 
 class SpinetriageError(Exception):
@@ -52,6 +56,10 @@ class BankError(SpinetriageError):
 
 class AnswerError(SpinetriageError):
     """An answer set (file, row or response) is missing an answer or holds an invalid one."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = (problems,) if isinstance(problems, str) else tuple(problems)
+        super().__init__("\n".join(self.problems))
 
 
 class InputFileError(SpinetriageError):

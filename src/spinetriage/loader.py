@@ -47,7 +47,9 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     bank = _BankBuilder(NodeReader(shown_as)).build(root)
     if bank is None:
         raise BankError([])  # unreachable: build returns None only with problems
-    return replace(bank, content_hash="sha256:" + hashlib.sha256(raw).hexdigest(), path=str(bank_path))
+    return replace(
+        bank, content_hash="sha256:" + hashlib.sha256(raw).hexdigest(), path=str(bank_path)
+    )
 
 
 @dataclass
@@ -65,18 +67,27 @@ class _BankBuilder:
         self.choice_sets: dict[str, tuple[Choice, ...]] = {}
 
     def build(self, root: yaml.Node) -> Questionnaire | None:
-        top = self.r.mapping(root, "top level",
-                             ("bank", "sources", "sections", "tiers", "rules"),
-                             ("choice_sets", "definitions"))
+        top = self.r.mapping(
+            root,
+            "top level",
+            ("bank", "sources", "sections", "tiers", "rules"),
+            ("choice_sets", "definitions"),
+        )
         if top is None:
             raise BankError(self.r.problems)
-        meta = self.r.mapping(top["bank"], "bank", ("id", "title", "version", "disclaimer")) if "bank" in top else None
+        meta = (
+            self.r.mapping(top["bank"], "bank", ("id", "title", "version", "disclaimer"))
+            if "bank" in top
+            else None
+        )
         sources = self._sources(top["sources"]) if "sources" in top else ()
         if "choice_sets" in top:
             self._choice_sets(top["choice_sets"])
         sections, drafts = self._sections(top["sections"]) if "sections" in top else ((), [])
-        subjects = {d.question.id: Subject(d.question.type, d.question.codes, i, d.question.line)
-                    for i, d in enumerate(drafts)}
+        subjects = {
+            d.question.id: Subject(d.question.type, d.question.codes, i, d.question.line)
+            for i, d in enumerate(drafts)
+        }
         parser = ConditionParser(self.r, subjects, SCORE_SUBJECTS, {})
         if "definitions" in top:
             self._definitions(top["definitions"], parser)
@@ -128,21 +139,29 @@ class _BankBuilder:
     def _source_ref(self, node: yaml.Node, where: str) -> str | None:
         key = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
         if key not in self.source_keys:
-            self.r.problem(node, where, f"unknown source '{key}' (known: "
-                           f"{', '.join(sorted(self.source_keys))})")
+            self.r.problem(
+                node,
+                where,
+                f"unknown source '{key}' (known: {', '.join(sorted(self.source_keys))})",
+            )
             return None
         return key
 
     def _choice_sets(self, node: yaml.Node) -> None:
         for key_node, value in self.r.named_mapping(node, "choice_sets"):
-            self.choice_sets[str(key_node.value)] = self._choices(value, f"choice set '{key_node.value}'")
+            self.choice_sets[str(key_node.value)] = self._choices(
+                value, f"choice set '{key_node.value}'"
+            )
 
     def _choices(self, node: yaml.Node, where: str) -> tuple[Choice, ...]:
         if isinstance(node, yaml.ScalarNode):
             name = str(node.value)
             if name not in self.choice_sets:
-                self.r.problem(node, where, f"unknown choice set '{name}' (known: "
-                               f"{', '.join(self.choice_sets) or 'none'})")
+                self.r.problem(
+                    node,
+                    where,
+                    f"unknown choice set '{name}' (known: {', '.join(self.choice_sets) or 'none'})",
+                )
             return self.choice_sets.get(name, ())
         choices: list[Choice] = []
         first_line: dict[str, int] = {}
@@ -152,16 +171,29 @@ class _BankBuilder:
                 continue
             code = self.r.identifier(fields["code"], where, "choice code", CODE)
             label = self.r.text(fields["label"], where, "choice label")
-            points = self.r.number(fields["points"], where, "points", integer=True) if "points" in fields else None
-            exclusive = self.r.boolean(fields["exclusive"], where, "exclusive") if "exclusive" in fields else False
+            points = (
+                self.r.number(fields["points"], where, "points", integer=True)
+                if "points" in fields
+                else None
+            )
+            exclusive = (
+                self.r.boolean(fields["exclusive"], where, "exclusive")
+                if "exclusive" in fields
+                else False
+            )
             if code is None or label is None:
                 continue
             if code in first_line:
-                self.r.problem(fields["code"], where, f"duplicate choice code '{code}' "
-                               f"(first at line {first_line[code]})")
+                self.r.problem(
+                    fields["code"],
+                    where,
+                    f"duplicate choice code '{code}' (first at line {first_line[code]})",
+                )
                 continue
             first_line[code] = line_of(fields["code"])
-            choices.append(Choice(code, label, int(points) if points is not None else None, bool(exclusive)))
+            choices.append(
+                Choice(code, label, int(points) if points is not None else None, bool(exclusive))
+            )
         if not choices and isinstance(node, yaml.SequenceNode):
             self.r.problem(node, where, "choices must list at least one choice")
         return tuple(choices)
@@ -185,7 +217,11 @@ class _BankBuilder:
             title = self.r.text(fields["title"], where, "title") if "title" in fields else None
             intro = self.r.text(fields["intro"], where, "intro") if "intro" in fields else None
             ids = []
-            q_nodes = self.r.sequence(fields["questions"], where, "questions") if "questions" in fields else []
+            q_nodes = (
+                self.r.sequence(fields["questions"], where, "questions")
+                if "questions" in fields
+                else []
+            )
             for q_node in q_nodes:
                 draft = self._question(q_node, section_id, seen_ids)
                 if draft is not None:
@@ -195,7 +231,9 @@ class _BankBuilder:
         return tuple(sections), drafts
 
     def _question(self, node: yaml.Node, section: str, seen_ids: dict[str, int]) -> _Draft | None:
-        fields = self.r.mapping(node, f"section '{section}'", ("id", "type", "text", "sources"), QUESTION_KEYS)
+        fields = self.r.mapping(
+            node, f"section '{section}'", ("id", "type", "text", "sources"), QUESTION_KEYS
+        )
         if not fields or "id" not in fields:
             return None
         qid = self.r.identifier(fields["id"], f"section '{section}'", "question id")
@@ -203,11 +241,17 @@ class _BankBuilder:
             return None
         where = f"question '{qid}'"
         if qid in seen_ids:
-            self.r.problem(fields["id"], where, f"duplicate question id '{qid}' (first at line {seen_ids[qid]})")
+            self.r.problem(
+                fields["id"],
+                where,
+                f"duplicate question id '{qid}' (first at line {seen_ids[qid]})",
+            )
             return None
         seen_ids[qid] = line_of(fields["id"])
         if qid in SCORE_SUBJECTS:
-            self.r.problem(fields["id"], where, f"'{qid}' is the name of a score; choose another id")
+            self.r.problem(
+                fields["id"], where, f"'{qid}' is the name of a score; choose another id"
+            )
         qtype = self._question_type(fields, where)
         text = self.r.text(fields["text"], where, "text") if "text" in fields else None
         sources = self._source_refs(fields["sources"], where) if "sources" in fields else ()
@@ -217,15 +261,27 @@ class _BankBuilder:
         if qtype.has_choices and "choices" not in fields:
             self.r.problem(fields["id"], where, f"a {qtype.value} question needs choices")
         elif not qtype.has_choices and "choices" in fields:
-            self.r.problem(fields["choices"], where, f"a {qtype.value} question takes no choices "
-                           "(choices are for single_choice and multi_choice)")
+            self.r.problem(
+                fields["choices"],
+                where,
+                f"a {qtype.value} question takes no choices "
+                "(choices are for single_choice and multi_choice)",
+            )
         minimum, maximum = self._range(fields, qtype, where)
         question = Question(
-            id=qid, section=section, type=qtype, text=text, line=line_of(fields["id"]),
+            id=qid,
+            section=section,
+            type=qtype,
+            text=text,
+            line=line_of(fields["id"]),
             help=self.r.text(fields["help"], where, "help") if "help" in fields else None,
             choices=choices,
-            required=self.r.boolean(fields["required"], where, "required") is not False if "required" in fields else True,
-            sources=sources, minimum=minimum, maximum=maximum,
+            required=self.r.boolean(fields["required"], where, "required") is not False
+            if "required" in fields
+            else True,
+            sources=sources,
+            minimum=minimum,
+            maximum=maximum,
             unit=self.r.text(fields["unit"], where, "unit") if "unit" in fields else None,
             scale=self._scale(fields, qtype, choices, where),
         )
@@ -241,14 +297,18 @@ class _BankBuilder:
             self.r.problem(fields["type"], where, f"unknown type '{raw}' (allowed: {TYPES})")
             return None
 
-    def _range(self, fields: dict[str, yaml.Node], qtype: QuestionType, where: str) -> tuple[float | None, float | None]:
+    def _range(
+        self, fields: dict[str, yaml.Node], qtype: QuestionType, where: str
+    ) -> tuple[float | None, float | None]:
         if not qtype.is_numeric:
             for key in ("min", "max"):
                 if key in fields:
-                    self.r.problem(fields[key], where, f"{key} is only for integer and number questions")
+                    self.r.problem(
+                        fields[key], where, f"{key} is only for integer and number questions"
+                    )
             return None, None
         integer = qtype is QuestionType.INTEGER
-        bounds = []
+        bounds: list[float | int | None] = []
         for key in ("min", "max"):
             if key not in fields:
                 self.r.problem(fields["type"], where, f"a {qtype.value} question needs {key}")
@@ -260,21 +320,35 @@ class _BankBuilder:
             self.r.problem(fields["max"], where, f"min ({low}) must be ≤ max ({high})")
         return low, high
 
-    def _scale(self, fields: dict[str, yaml.Node], qtype: QuestionType, choices: tuple[Choice, ...], where: str) -> ScoreScale | None:
+    def _scale(
+        self,
+        fields: dict[str, yaml.Node],
+        qtype: QuestionType,
+        choices: tuple[Choice, ...],
+        where: str,
+    ) -> ScoreScale | None:
         if "score_as" not in fields:
             return None
-        raw = str(fields["score_as"].value) if isinstance(fields["score_as"], yaml.ScalarNode) else ""
+        raw = (
+            str(fields["score_as"].value) if isinstance(fields["score_as"], yaml.ScalarNode) else ""
+        )
         try:
             scale = ScoreScale(raw)
         except ValueError:
             allowed = ", ".join(s.value for s in ScoreScale)
-            self.r.problem(fields["score_as"], where, f"unknown score_as '{raw}' (allowed: {allowed})")
+            self.r.problem(
+                fields["score_as"], where, f"unknown score_as '{raw}' (allowed: {allowed})"
+            )
             return None
         if qtype is QuestionType.SINGLE_CHOICE and any(c.points is None for c in choices):
             self.r.problem(fields["score_as"], where, "score_as needs points on every choice")
         elif qtype not in (QuestionType.SINGLE_CHOICE, QuestionType.YES_NO):
-            self.r.problem(fields["score_as"], where, "score_as is for single_choice (with points) "
-                           f"or yes_no questions, not {qtype.value}")
+            self.r.problem(
+                fields["score_as"],
+                where,
+                "score_as is for single_choice (with points) "
+                f"or yes_no questions, not {qtype.value}",
+            )
         return scale
 
     def _with_condition(self, position: int, draft: _Draft, parser: ConditionParser) -> Question:
@@ -302,8 +376,12 @@ class _BankBuilder:
     def _tiers(self, node: yaml.Node) -> tuple[Tier, ...]:
         tiers: list[Tier] = []
         for item in self.r.sequence(node, "tiers", "tiers"):
-            fields = self.r.mapping(item, "tier", ("id", "title", "urgency", "action", "options", "watch_for", "sources"),
-                                    ("risks", "evidence_notes"))
+            fields = self.r.mapping(
+                item,
+                "tier",
+                ("id", "title", "urgency", "action", "options", "watch_for", "sources"),
+                ("risks", "evidence_notes"),
+            )
             if not fields or "id" not in fields:
                 continue
             tid = self.r.identifier(fields["id"], "tier", "tier id") or "?"
@@ -311,16 +389,38 @@ class _BankBuilder:
             if any(t.id == tid for t in tiers):
                 self.r.problem(fields["id"], where, f"duplicate tier id '{tid}'")
                 continue
-            text = {k: self.r.text(fields[k], where, k) for k in ("title", "urgency", "action") if k in fields}
-            option_nodes = self.r.sequence(fields["options"], where, "options") if "options" in fields else []
-            options = tuple(o for o in (self._option(n, where) for n in option_nodes) if o is not None)
-            lists = {k: self.r.texts(fields[k], where, k) for k in ("watch_for", "risks", "evidence_notes") if k in fields}
+            text = {
+                k: self.r.text(fields[k], where, k)
+                for k in ("title", "urgency", "action")
+                if k in fields
+            }
+            option_nodes = (
+                self.r.sequence(fields["options"], where, "options") if "options" in fields else []
+            )
+            options = tuple(
+                o for o in (self._option(n, where) for n in option_nodes) if o is not None
+            )
+            lists = {
+                k: self.r.texts(fields[k], where, k)
+                for k in ("watch_for", "risks", "evidence_notes")
+                if k in fields
+            }
             sources = self._source_refs(fields["sources"], where) if "sources" in fields else ()
             if None in text.values() or len(text) < 3:
                 continue
-            tiers.append(Tier(tid, text["title"] or "", text["urgency"] or "", text["action"] or "", options,
-                              lists.get("watch_for", ()), sources, lists.get("risks", ()),
-                              lists.get("evidence_notes", ())))
+            tiers.append(
+                Tier(
+                    tid,
+                    text["title"] or "",
+                    text["urgency"] or "",
+                    text["action"] or "",
+                    options,
+                    lists.get("watch_for", ()),
+                    sources,
+                    lists.get("risks", ()),
+                    lists.get("evidence_notes", ()),
+                )
+            )
         return tuple(tiers)
 
     def _option(self, node: yaml.Node, where: str) -> TierOption | None:
@@ -330,16 +430,22 @@ class _BankBuilder:
         name = self.r.text(fields["name"], where, "option name")
         description = self.r.text(fields["description"], where, "option description")
         source = self._source_ref(fields["source"], where)
-        evidence = self.r.text(fields["evidence"], where, "evidence") if "evidence" in fields else None
+        evidence = (
+            self.r.text(fields["evidence"], where, "evidence") if "evidence" in fields else None
+        )
         if name is None or description is None or source is None:
             return None
         return TierOption(name, description, source, evidence)
 
-    def _rules(self, node: yaml.Node, parser: ConditionParser, tier_ids: set[str]) -> tuple[Rule, ...]:
+    def _rules(
+        self, node: yaml.Node, parser: ConditionParser, tier_ids: set[str]
+    ) -> tuple[Rule, ...]:
         rules: list[Rule] = []
         seen: dict[str, int] = {}
         for item in self.r.sequence(node, "rules", "rules"):
-            fields = self.r.mapping(item, "rule", ("id", "tier", "reason", "sources", "when"), ("red_flag",))
+            fields = self.r.mapping(
+                item, "rule", ("id", "tier", "reason", "sources", "when"), ("red_flag",)
+            )
             if not fields or "id" not in fields:
                 continue
             rid = self.r.identifier(fields["id"], "rule", "rule id")
@@ -347,19 +453,39 @@ class _BankBuilder:
                 continue
             where = f"rule '{rid}'"
             if rid in seen:
-                self.r.problem(fields["id"], where, f"duplicate rule id '{rid}' (first at line {seen[rid]})")
+                self.r.problem(
+                    fields["id"], where, f"duplicate rule id '{rid}' (first at line {seen[rid]})"
+                )
                 continue
             seen[rid] = line_of(fields["id"])
             tier = self.r.text(fields["tier"], where, "tier") if "tier" in fields else None
             if tier is not None and tier not in tier_ids:
-                self.r.problem(fields["tier"], where, f"unknown tier '{tier}' (allowed: {', '.join(sorted(tier_ids))})")
+                self.r.problem(
+                    fields["tier"],
+                    where,
+                    f"unknown tier '{tier}' (allowed: {', '.join(sorted(tier_ids))})",
+                )
                 tier = None
             reason = self.r.text(fields["reason"], where, "reason") if "reason" in fields else None
             sources = self._source_refs(fields["sources"], where) if "sources" in fields else ()
             when = parser.parse(fields["when"], where) if "when" in fields else None
-            red_flag = self.r.boolean(fields["red_flag"], where, "red_flag") if "red_flag" in fields else False
+            red_flag = (
+                self.r.boolean(fields["red_flag"], where, "red_flag")
+                if "red_flag" in fields
+                else False
+            )
             if tier is None or reason is None or when is None:
                 continue
-            rules.append(Rule(rid, tier, reason, sources, when, line_of(fields["id"]), bool(red_flag),
-                              compile_condition(when)))
+            rules.append(
+                Rule(
+                    rid,
+                    tier,
+                    reason,
+                    sources,
+                    when,
+                    line_of(fields["id"]),
+                    bool(red_flag),
+                    compile_condition(when),
+                )
+            )
         return tuple(rules)

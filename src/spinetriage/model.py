@@ -34,6 +34,8 @@ class ScoreScale(str, Enum):
     DISABILITY = "disability"
     PSYCHOSOCIAL = "psychosocial"
     PSYCHOSOCIAL_DISTRESS = "psychosocial_distress"
+    #: 1 point when a tried treatment did not help enough
+    TREATMENT_RESPONSE = "treatment_response"
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,8 +47,11 @@ class NodeReader:
     ) -> dict[str, yaml.Node] | None:
         """Keys to value nodes; unknown, duplicate and missing keys are problems."""
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, where, f"must be a mapping with keys {', '.join(required)}; "
-                         f"got {_type_name(node)}")
+            self.problem(
+                node,
+                where,
+                f"must be a mapping with keys {', '.join(required)}; got {_type_name(node)}",
+            )
             return None
         allowed = required + optional
         found: dict[str, yaml.Node] = {}
@@ -57,13 +60,19 @@ class NodeReader:
             if key in found:
                 self.problem(key_node, where, f"key '{key}' appears twice")
             elif key not in allowed:
-                self.problem(key_node, where, f"unknown key '{key}' (allowed: {', '.join(allowed)})")
+                self.problem(
+                    key_node, where, f"unknown key '{key}' (allowed: {', '.join(allowed)})"
+                )
             else:
                 found[key] = value_node
         missing = [k for k in required if k not in found]
         if missing:
-            self.problem(node, where, f"missing key{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(repr(k) for k in missing)}")
+            self.problem(
+                node,
+                where,
+                f"missing key{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(repr(k) for k in missing)}",
+            )
         return found
 
     def named_mapping(self, node: yaml.Node, where: str) -> list[tuple[yaml.Node, yaml.Node]]:
@@ -98,26 +107,37 @@ class NodeReader:
             return None
         return value
 
-    def identifier(self, node: yaml.Node, where: str, what: str, pattern: re.Pattern[str] = SNAKE_ID) -> str | None:
+    def identifier(
+        self, node: yaml.Node, where: str, what: str, pattern: re.Pattern[str] = SNAKE_ID
+    ) -> str | None:
         value = self.text(node, where, what)
         if value is not None and not pattern.match(value):
-            self.problem(node, where, f"{what} '{value}' must be snake_case "
-                         f"(lower-case letters, digits and _)")
+            self.problem(
+                node,
+                where,
+                f"{what} '{value}' must be snake_case (lower-case letters, digits and _)",
+            )
             return None
         return value
 
     def texts(self, node: yaml.Node, where: str, what: str) -> tuple[str, ...]:
-        items = (self.text(item, where, f"each of {what}") for item in self.sequence(node, where, what))
+        items = (
+            self.text(item, where, f"each of {what}") for item in self.sequence(node, where, what)
+        )
         return tuple(i for i in items if i is not None)
 
     def boolean(self, node: yaml.Node, where: str, what: str) -> bool | None:
         value = scalar_value(node) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, bool):
-            self.problem(node, where, f"{what} must be yes or no (true/false); got {_type_name(node)}")
+            self.problem(
+                node, where, f"{what} must be yes or no (true/false); got {_type_name(node)}"
+            )
             return None
         return value
 
-    def number(self, node: yaml.Node, where: str, what: str, integer: bool = False) -> float | int | None:
+    def number(
+        self, node: yaml.Node, where: str, what: str, integer: bool = False
+    ) -> float | int | None:
         value = scalar_value(node) if isinstance(node, yaml.ScalarNode) else None
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if not ok or isinstance(value, bool):

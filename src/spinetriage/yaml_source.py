@@ -31,12 +31,20 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
         size = path.stat().st_size
         if size > MAX_BANK_BYTES:
             raise BankError(
-                [Problem(shown_as, None, "", f"file is {size:,} bytes; a bank may be at most "
-                         f"{MAX_BANK_BYTES:,} bytes")]
+                [
+                    Problem(
+                        shown_as,
+                        None,
+                        "",
+                        f"file is {size:,} bytes; a bank may be at most {MAX_BANK_BYTES:,} bytes",
+                    )
+                ]
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise BankError([Problem(shown_as, None, "", f"cannot read the file: {exc.strerror}")]) from None
+        raise BankError(
+            [Problem(shown_as, None, "", f"cannot read the file: {exc.strerror}")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,8 +61,17 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
     except yaml.YAMLError as exc:
         raise BankError([Problem(shown_as, None, "", f"YAML error: {exc}")]) from None
     if root is None:
-        raise BankError([Problem(shown_as, None, "", "file is empty; a bank needs `bank`, "
-                                  "`sources`, `sections`, `tiers` and `rules`")])
+        raise BankError(
+            [
+                Problem(
+                    shown_as,
+                    None,
+                    "",
+                    "file is empty; a bank needs `bank`, "
+                    "`sources`, `sections`, `tiers` and `rules`",
+                )
+            ]
+        )
     _refuse_aliases(root, shown_as)
     return root, raw
 
@@ -66,8 +83,17 @@ def _refuse_aliases(root: yaml.Node, shown_as: str) -> None:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise BankError([Problem(shown_as, line_of(node), "", "anchors and aliases (& and *) "
-                                     "are not allowed; use `choice_sets` to reuse choices")])
+            raise BankError(
+                [
+                    Problem(
+                        shown_as,
+                        line_of(node),
+                        "",
+                        "anchors and aliases (& and *) "
+                        "are not allowed; use `choice_sets` to reuse choices",
+                    )
+                ]
+            )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:

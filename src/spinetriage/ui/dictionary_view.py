@@ -37,8 +37,12 @@ def print_csv(rows: list[DictionaryRow]) -> None:
 
 def print_json(bank: Questionnaire, rows: list[DictionaryRow]) -> None:
     document = {
-        "bank": {"id": bank.id, "title": bank.title, "version": bank.version,
-                 "content_hash": bank.content_hash},
+        "bank": {
+            "id": bank.id,
+            "title": bank.title,
+            "version": bank.version,
+            "content_hash": bank.content_hash,
+        },
         "questions": [row.as_dict() for row in rows],
     }
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False)

@@ -1,0 +1,148 @@
+"""The triage result: one frozen object; text, JSON, CSV and FHIR are renderings of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._version import __version__
+from .conditions import AnswerValue
+from .recovery import RecoveryTimeline
+from .scores import Scores
+
+RESULT_FORMAT = "spinetriage.result"
+RESULT_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    rule_id: str
+    tier: str
+    text: str
+    #: the answers (and scores) behind the rule, with their values; None means unanswered
+    evidence: tuple[tuple[str, AnswerValue | None], ...]
+    sources: tuple[str, ...]
+    red_flag: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    name: str
+    description: str
+    source: str
+    source_title: str
+    evidence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    key: str
+    title: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class BankStamp:
+    id: str
+    version: str
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    tier: str
+    tier_title: str
+    #: 0 is the most urgent tier
+    urgency_rank: int
+    urgency: str
+    action: str
+    red_flags: tuple[Reason, ...]
+    reasons: tuple[Reason, ...]
+    #: every tier some rule matched, most urgent first
+    matched_tiers: tuple[str, ...]
+    options: tuple[OptionView, ...]
+    risks: tuple[str, ...]
+    watch_for: tuple[str, ...]
+    evidence_notes: tuple[str, ...]
+    sources: tuple[SourceView, ...]
+    scores: Scores
+    recovery: RecoveryTimeline | None
+    answers: tuple[tuple[str, AnswerValue], ...]
+    ignored_answers: tuple[str, ...]
+    bank: BankStamp
+    disclaimer: str
+
+    @property
+    def answer_map(self) -> dict[str, AnswerValue]:
+        return dict(self.answers)
+
+
+def json_value(value: AnswerValue | None) -> object:
+    """An answer as JSON: multiple choices as a sorted list."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value
+
+
+def _reason_dict(reason: Reason) -> dict[str, object]:
+    return {
+        "rule_id": reason.rule_id,
+        "tier": reason.tier,
+        "text": reason.text,
+        "red_flag": reason.red_flag,
+        "answers": {k: json_value(v) for k, v in reason.evidence},
+        "sources": list(reason.sources),
+    }
+
+
+def result_to_dict(result: Result) -> dict[str, object]:
+    """The versioned JSON envelope of a result."""
+    recovery = result.recovery
+    return {
+        "format": RESULT_FORMAT,
+        "format_version": RESULT_FORMAT_VERSION,
+        "generator": f"spinetriage {__version__}",
+        "bank": {
+            "id": result.bank.id,
+            "version": result.bank.version,
+            "content_hash": result.bank.content_hash,
+        },
+        "result": {
+            "tier": result.tier,
+            "tier_title": result.tier_title,
+            "urgency": result.urgency,
+            "urgency_rank": result.urgency_rank,
+            "action": result.action,
+            "red_flags": [_reason_dict(r) for r in result.red_flags],
+            "reasons": [_reason_dict(r) for r in result.reasons],
+            "matched_tiers": list(result.matched_tiers),
+            "options": [
+                {
+                    "name": o.name,
+                    "description": o.description,
+                    "source": o.source,
+                    "source_title": o.source_title,
+                    "evidence": o.evidence,
+                }
+                for o in result.options
+            ],
+            "risks": list(result.risks),
+            "watch_for": list(result.watch_for),
+            "evidence_notes": list(result.evidence_notes),
+            "scores": result.scores.as_dict(),
+            "recovery": None
+            if recovery is None
+            else {
+                "procedure": recovery.procedure,
+                "weeks_since": recovery.weeks_since,
+                "stage": recovery.stage,
+                "next_xray_week": recovery.next_xray_week,
+                "source": recovery.source,
+            },
+            "sources": [
+                {"key": s.key, "title": s.title, "citation": s.citation} for s in result.sources
+            ],
+            "disclaimer": result.disclaimer,
+        },
+        "answers": {k: json_value(v) for k, v in result.answers},
+        "ignored_answers": list(result.ignored_answers),
+    }

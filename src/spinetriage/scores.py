@@ -1,0 +1,97 @@
+"""Derived scores reported with every result, and the values rules may test with `score:`.
+
+Methods (facts, not item wording; see shared/clinical-reference.md):
+- disability, Oswestry method: items 0-5; percent = sum / (5 × items answered) × 100;
+  bands 0-20 minimal, 21-40 moderate, 41-60 severe, 61-80 crippling, 81-100 bed-bound.
+- duration, ACP 2017: acute under 4 weeks, subacute 4 to 12, chronic over 12.
+- psychosocial risk, STarT Back method: 9 items, total 0-9, distress subscale 0-5; total 0-3
+  low; distress 4 or more high; otherwise medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .conditions import Answers, AnswerValue
+from .model import Question, Questionnaire, QuestionType, ScoreScale
+from .score_names import DISABILITY_BANDS, DURATION_BANDS, RISK_LEVELS, SCORE_SUBJECTS
+
+DISABILITY_BAND_TOPS = (20, 40, 60, 80, 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    pain_now: int | None
+    pain_worst: int | None
+    disability_percent: float | None
+    disability_band: str | None
+    duration_weeks: int | None
+    duration_band: str | None
+    psychosocial_total: int | None
+    psychosocial_distress: int | None
+    psychosocial_risk: str | None
+    failed_treatment_count: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def rule_values(self) -> dict[str, AnswerValue]:
+        """The scores rules may test, without the unknown ones (unknown = unanswered)."""
+        values = ((name, getattr(self, name)) for name in SCORE_SUBJECTS)
+        return {name: value for name, value in values if value is not None}
+
+
+def _points(question: Question, answer: AnswerValue | None) -> int | None:
+    if answer is None:
+        return None
+    if question.type is QuestionType.YES_NO:
+        return 1 if answer is True else 0
+    choice = question.choice(str(answer))
+    return choice.points if choice is not None else None
+
+
+def _scale_points(bank: Questionnaire, answers: Answers, *scales: ScoreScale) -> list[int]:
+    found = (_points(q, answers.get(q.id)) for q in bank.questions if q.scale in scales)
+    return [p for p in found if p is not None]
+
+
+def disability_band(percent: float) -> str:
+    bands = zip(DISABILITY_BANDS, DISABILITY_BAND_TOPS, strict=True)
+    return next(band for band, top in bands if percent <= top)
+
+
+def duration_band(weeks: int) -> str:
+    acute, subacute, chronic = DURATION_BANDS
+    return acute if weeks < 4 else subacute if weeks <= 12 else chronic
+
+
+def psychosocial_risk(total: int, distress: int) -> str:
+    low, medium, high = RISK_LEVELS
+    return low if total <= 3 else high if distress >= 4 else medium
+
+
+def _int_answer(answers: Answers, question_id: str) -> int | None:
+    value = answers.get(question_id)
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def compute_scores(bank: Questionnaire, answers: Answers) -> Scores:
+    disability = _scale_points(bank, answers, ScoreScale.DISABILITY)
+    percent = round(sum(disability) / (5 * len(disability)) * 100, 1) if disability else None
+    distress_points = _scale_points(bank, answers, ScoreScale.PSYCHOSOCIAL_DISTRESS)
+    all_points = _scale_points(bank, answers, ScoreScale.PSYCHOSOCIAL) + distress_points
+    total = sum(all_points) if all_points else None
+    distress = sum(distress_points) if distress_points else None
+    weeks = _int_answer(answers, "symptom_weeks")
+    return Scores(
+        pain_now=_int_answer(answers, "pain_now"),
+        pain_worst=_int_answer(answers, "pain_worst"),
+        disability_percent=percent,
+        disability_band=disability_band(percent) if percent is not None else None,
+        duration_weeks=weeks,
+        duration_band=duration_band(weeks) if weeks is not None else None,
+        psychosocial_total=total,
+        psychosocial_distress=distress,
+        psychosocial_risk=psychosocial_risk(total, distress or 0) if total is not None else None,
+        failed_treatment_count=sum(_scale_points(bank, answers, ScoreScale.TREATMENT_RESPONSE)),
+    )
