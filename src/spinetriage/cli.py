@@ -158,7 +158,7 @@ def questions(
         DictionaryFormat, typer.Option("--format", help="table (default), csv or json.")
     ] = DictionaryFormat.table,
 ) -> None:
-    """Print the data dictionary: each question's id, section, type, allowed values and when asked."""
+    """Print the data dictionary: id, section, type, allowed values and when each is asked."""
     from .dictionary import data_dictionary
     from .loader import load_questionnaire
     from .ui import dictionary_view

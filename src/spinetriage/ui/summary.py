@@ -84,8 +84,9 @@ def summary_renderable(result: Result) -> Group:
 
 
 def render_text(result: Result, width: int = 80, color: bool = False) -> str:
+    buffer = io.StringIO()
     console = Console(
-        file=io.StringIO(),
+        file=buffer,
         width=width,
         color_system="standard" if color else None,
         no_color=not color,
