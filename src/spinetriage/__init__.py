@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .loader import load_questionnaire
     from .model import Questionnaire
     from .result import Result, result_to_dict
-    from .triage import triage
+    from .scoring import triage
 
 __all__ = [
     "AnswerError",
@@ -42,7 +42,7 @@ _LAZY = {
     "Questionnaire": "model",
     "Result": "result",
     "result_to_dict": "result",
-    "triage": "triage",
+    "triage": "scoring",
 }
 
 

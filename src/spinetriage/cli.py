@@ -104,7 +104,7 @@ def _score_answer_file(
     from .answers import validate_answers
     from .errors import AnswerError
     from .loader import load_questionnaire
-    from .triage import triage_answer_set
+    from .scoring import triage_answer_set
     from .ui.output import OutputFormat, emit
 
     bank = load_questionnaire(questions)
