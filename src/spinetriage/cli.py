@@ -174,6 +174,78 @@ def questions(
         dictionary_view.print_table(bank, rows, no_color=settings.no_color)
 
 
+@app.command()
+def template(
+    ctx: typer.Context,
+    example: Annotated[
+        bool, typer.Option("--example", help="Add synthetic example rows, one per tier shown.")
+    ] = False,
+) -> None:
+    """Print the CSV header batch input expects: record_id, then every question id."""
+    from .batch_template import write_template
+    from .loader import load_questionnaire
+
+    write_template(sys.stdout, load_questionnaire(_settings(ctx).questions), example)
+
+
+class BatchFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    input_file: Annotated[
+        str, typer.Argument(metavar="INPUT", help="The CSV file to score, or - for stdin.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write results here (mode 0600), not stdout.", dir_okay=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        BatchFormat,
+        typer.Option("--format", help="csv (one row per input row) or jsonl (full results)."),
+    ] = BatchFormat.csv,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors", help="Also list every row problem in this CSV file.", dir_okay=False
+        ),
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option("--id-column", help="The column carried to the output [default: record_id]."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse columns that are not question ids.")
+    ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="The file's encoding [default: UTF-8, with or without BOM]."
+        ),
+    ] = None,
+) -> None:
+    """Score every row of a CSV file; exit 0 all scored, 1 some rows are errors, 2 unusable."""
+    from .batch import BatchOptions, run_batch
+    from .loader import load_questionnaire
+    from .ui.batch_progress import BatchProgress, print_summary, stderr_console, warn
+
+    settings = _settings(ctx)
+    bank = load_questionnaire(settings.questions)
+    options = BatchOptions(input_file, output, fmt.value, errors, id_column, strict, encoding)
+    console = stderr_console(settings.no_color)
+    with BatchProgress(console) as progress:
+        summary = run_batch(bank, options, warn, progress)
+    if output is not None:
+        sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
+    print_summary(summary, bank, console)
+    raise typer.Exit(int(summary.exit_code))
+
+
 def _report(error: SpinetriageError) -> int:
     from .errors import BankError
 

@@ -41,17 +41,31 @@ class Scores:
         return {name: value for name, value in values if value is not None}
 
 
-def _points(question: Question, answer: AnswerValue | None) -> int | None:
-    if answer is None:
-        return None
+#: per scale, each question's id and points by answer (yes/no: yes = 1, no = 0)
+ScaleQuestions = dict[ScoreScale, tuple[tuple[str, dict[AnswerValue, int]], ...]]
+
+
+def _points_by_answer(question: Question) -> dict[AnswerValue, int]:
     if question.type is QuestionType.YES_NO:
-        return 1 if answer is True else 0
-    choice = question.choice(str(answer))
-    return choice.points if choice is not None else None
+        return {True: 1, False: 0}
+    return {c.code: c.points for c in question.choices if c.points is not None}
 
 
-def _scale_points(bank: Questionnaire, answers: Answers, *scales: ScoreScale) -> list[int]:
-    found = (_points(q, answers.get(q.id)) for q in bank.questions if q.scale in scales)
+def scale_questions(bank: Questionnaire) -> ScaleQuestions:
+    """The questions feeding each score, worked out once per bank, not once per answer set."""
+    return {
+        scale: tuple((q.id, _points_by_answer(q)) for q in bank.questions if q.scale is scale)
+        for scale in ScoreScale
+    }
+
+
+def _scale_points(scales: ScaleQuestions, answers: Answers, *names: ScoreScale) -> list[int]:
+    found = (
+        points.get(answers[qid])
+        for scale in names
+        for qid, points in scales[scale]
+        if qid in answers
+    )
     return [p for p in found if p is not None]
 
 
@@ -75,11 +89,15 @@ def _int_answer(answers: Answers, question_id: str) -> int | None:
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def compute_scores(bank: Questionnaire, answers: Answers) -> Scores:
-    disability = _scale_points(bank, answers, ScoreScale.DISABILITY)
+def compute_scores(
+    bank: Questionnaire, answers: Answers, scales: ScaleQuestions | None = None
+) -> Scores:
+    """The derived scores; pass `scales` (from `scale_questions`) when scoring many answer sets."""
+    scales = scale_questions(bank) if scales is None else scales
+    disability = _scale_points(scales, answers, ScoreScale.DISABILITY)
     percent = round(sum(disability) / (5 * len(disability)) * 100, 1) if disability else None
-    distress_points = _scale_points(bank, answers, ScoreScale.PSYCHOSOCIAL_DISTRESS)
-    all_points = _scale_points(bank, answers, ScoreScale.PSYCHOSOCIAL) + distress_points
+    distress_points = _scale_points(scales, answers, ScoreScale.PSYCHOSOCIAL_DISTRESS)
+    all_points = _scale_points(scales, answers, ScoreScale.PSYCHOSOCIAL) + distress_points
     total = sum(all_points) if all_points else None
     distress = sum(distress_points) if distress_points else None
     weeks = _int_answer(answers, "symptom_weeks")
@@ -93,5 +111,5 @@ def compute_scores(bank: Questionnaire, answers: Answers) -> Scores:
         psychosocial_total=total,
         psychosocial_distress=distress,
         psychosocial_risk=psychosocial_risk(total, distress or 0) if total is not None else None,
-        failed_treatment_count=sum(_scale_points(bank, answers, ScoreScale.TREATMENT_RESPONSE)),
+        failed_treatment_count=sum(_scale_points(scales, answers, ScoreScale.TREATMENT_RESPONSE)),
     )

@@ -8,33 +8,38 @@ match, no other answer can lower the urgency a red flag sets.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .answers import AnswerSet, validate_answers
-from .conditions import evidence
+from .conditions import AnswerValue, evidence
 from .errors import BankError, Problem
-from .model import Questionnaire
+from .model import Questionnaire, Rule
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
-from .scores import compute_scores
+from .scores import ScaleQuestions, Scores, compute_scores
 
 
-def triage_answer_set(bank: Questionnaire, answer_set: AnswerSet) -> Result:
-    answers = answer_set.answers
-    scores = compute_scores(bank, answers)
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the rules decided, before it is dressed as a `Result` (batch rows need only this)."""
+
+    scores: Scores
+    #: answers and rule-visible scores together: what the rules were tested on
+    facts: dict[str, AnswerValue]
+    #: the rules whose condition holds, in bank order
+    rules: tuple[Rule, ...]
+    #: every tier some rule matched, most urgent first
+    tiers: tuple[str, ...]
+
+
+def decide(
+    bank: Questionnaire, answers: dict[str, AnswerValue], scales: ScaleQuestions | None = None
+) -> Decision:
+    """Scores and matching rules for validated answers (`scales`: precomputed for speed)."""
+    scores = compute_scores(bank, answers, scales)
     facts = {**answers, **scores.rule_values()}
-    reasons = tuple(
-        Reason(
-            rule.id,
-            rule.tier,
-            rule.reason,
-            tuple(evidence(rule.when, facts).items()),
-            rule.sources,
-            rule.red_flag,
-        )
-        for rule in bank.rules
-        if rule.matches is not None and rule.matches(facts)
-    )
-    if not reasons:
+    rules = tuple(rule for rule in bank.rules if rule.matches is not None and rule.matches(facts))
+    if not rules:
         raise BankError(
             [
                 Problem(
@@ -45,7 +50,28 @@ def triage_answer_set(bank: Questionnaire, answer_set: AnswerSet) -> Result:
                 )
             ]
         )
-    matched = sorted({r.tier for r in reasons}, key=bank.tier_rank)
+    tiers = tuple(sorted({rule.tier for rule in rules}, key=bank.tier_rank))
+    return Decision(scores, facts, rules, tiers)
+
+
+def triage_answer_set(
+    bank: Questionnaire, answer_set: AnswerSet, decision: Decision | None = None
+) -> Result:
+    """The full result for validated answers (`decision`: already made by `decide`)."""
+    answers = answer_set.answers
+    decision = decide(bank, answers) if decision is None else decision
+    scores, facts, matched = decision.scores, decision.facts, decision.tiers
+    reasons = tuple(
+        Reason(
+            rule.id,
+            rule.tier,
+            rule.reason,
+            tuple(evidence(rule.when, facts).items()),
+            rule.sources,
+            rule.red_flag,
+        )
+        for rule in decision.rules
+    )
     tier = bank.tier(matched[0])
     source_keys = dict.fromkeys(
         [*tier.sources, *(o.source for o in tier.options), *(s for r in reasons for s in r.sources)]
@@ -58,7 +84,7 @@ def triage_answer_set(bank: Questionnaire, answer_set: AnswerSet) -> Result:
         action=tier.action,
         red_flags=tuple(r for r in reasons if r.red_flag),
         reasons=tuple(sorted(reasons, key=lambda r: bank.tier_rank(r.tier))),
-        matched_tiers=tuple(matched),
+        matched_tiers=matched,
         options=tuple(
             OptionView(o.name, o.description, o.source, bank.source(o.source).title, o.evidence)
             for o in tier.options

@@ -1,0 +1,147 @@
+"""Batch triage of a CSV file: stream rows in, one result row out per row, in order.
+
+Core module: no typer and no rich. The command line gives `run_batch` a way to warn and an
+optional progress display; `run_batch` returns a `BatchSummary` for the closing chart.
+
+Guarantees: rows in = rows out (a bad row appears with status `error`); memory stays flat (one
+row at a time, bounded caches); an output file is written to a temporary file and renamed only
+when every row is done, so an interrupted run leaves no file that looks complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from .batch_input import STDIN, CsvSource
+from .batch_layout import Layout, read_layout
+from .batch_output import FORMATS, BatchContext, ErrorRows
+from .batch_rows import RowScorer
+from .errors import ExitCode, InputFileError, Interrupted
+from .files import atomic_writer
+from .model import Questionnaire
+
+#: how many rows pass between two progress updates
+PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    input: str
+    output: Path | None = None
+    format: str = "csv"
+    errors: Path | None = None
+    id_column: str | None = None
+    strict: bool = False
+    encoding: str | None = None
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    rows: int = 0
+    errors: int = 0
+    #: scored rows per tier
+    tiers: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.INVALID if self.errors else ExitCode.OK
+
+
+class Progress(Protocol):
+    """A progress display: told the input size once, then how far the run has got."""
+
+    def start(self, total_bytes: int | None) -> None: ...
+
+    def update(self, rows: int, bytes_read: int | None) -> None: ...
+
+
+def run_batch(
+    bank: Questionnaire,
+    options: BatchOptions,
+    warn: Callable[[str], None],
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Score every row of `options.input`; the file-level problems raise InputFileError."""
+    fmt = FORMATS[options.format]
+    _refuse_same_file(options)
+    with CsvSource(options.input, options.encoding) as source:
+        layout = read_layout(bank, source.header, source.name, options.id_column)
+        _unknown_columns(layout, source.name, options.strict, warn)
+        scorer = RowScorer(bank, layout, full_result=fmt.full_result)
+        summary = BatchSummary()
+        with _opened(options.output) as out, _opened(options.errors) as errors_out:
+            writer = fmt.open(out or sys.stdout, BatchContext(bank, layout.id_column))
+            errors = ErrorRows(errors_out, layout.id_column) if errors_out is not None else None
+            if progress is not None:
+                progress.start(source.total_bytes())
+            try:
+                for record in source.records():
+                    outcome = scorer.score(record)
+                    writer.write(outcome)
+                    summary.rows += 1
+                    if outcome.decision is None:
+                        summary.errors += 1
+                        if errors is not None:
+                            errors.write(outcome)
+                    else:
+                        summary.tiers[outcome.decision.tiers[0]] += 1
+                    if progress is not None and summary.rows % PROGRESS_EVERY == 0:
+                        progress.update(summary.rows, source.bytes_read())
+            except KeyboardInterrupt:
+                raise Interrupted(_interrupted(options, summary.rows)) from None
+            if progress is not None:
+                progress.update(summary.rows, source.total_bytes())
+    return summary
+
+
+def _interrupted(options: BatchOptions, rows: int) -> str:
+    if options.output is not None:
+        return f"interrupted after {rows:,} rows; {options.output} was not written"
+    return f"interrupted after {rows:,} rows; the output above is incomplete"
+
+
+def _unknown_columns(
+    layout: Layout, source: str, strict: bool, warn: Callable[[str], None]
+) -> None:
+    if not layout.unknown:
+        return
+    count = len(layout.unknown)
+    names = ", ".join(f"'{name}'" for name in layout.unknown)
+    what = f"{count} column{'s' if count != 1 else ''} not a question id"
+    if strict:
+        raise InputFileError(
+            f"{source}: header: {what}: {names} (--strict refuses unknown columns)"
+        )
+    warn(f"warning: {source}: {what}, not used: {names} (--strict makes this an error)")
+
+
+@contextlib.contextmanager
+def _opened(path: Path | None) -> Iterator[IO[str] | None]:
+    """None: standard output for the results, nothing for the errors file."""
+    if path is None:
+        yield None
+        return
+    try:
+        with atomic_writer(path, newline="") as stream:
+            yield stream
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot write the file: {exc.strerror}") from None
+
+
+def _refuse_same_file(options: BatchOptions) -> None:
+    targets = [p for p in (options.output, options.errors) if p is not None]
+    if len(targets) == 2 and os.path.abspath(targets[0]) == os.path.abspath(targets[1]):
+        raise InputFileError(f"{targets[0]}: the output and the errors file must differ")
+    if options.input == STDIN:
+        return
+    for target in targets:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(options.input, target):
+                raise InputFileError(f"{target}: this is the input file; write elsewhere")

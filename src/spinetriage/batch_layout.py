@@ -1,0 +1,156 @@
+"""A batch CSV header read against the bank: which column answers which question.
+
+A multiple-choice question is answered either by one column named after it (codes separated by
+`;`) or by REDCap-style checkbox columns `ID___CODE` holding 1 (ticked) or 0 (not ticked). Column
+names match question ids case-insensitively. A header that cannot work for any row (no question
+column at all, a column twice, an always-required question without a column) is an
+`InputFileError` (exit 2): one message then, rather than the same error on every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dictionary import allowed_values
+from .errors import InputFileError
+from .model import Question, Questionnaire, QuestionType
+
+CHECKBOX_SEPARATOR = "___"
+DEFAULT_ID_COLUMN = "record_id"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkbox:
+    code: str
+    index: int
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionColumns:
+    """Where one question's answer is: a column index, checkbox columns, or nowhere."""
+
+    question: Question
+    index: int | None = None
+    checkboxes: tuple[Checkbox, ...] = ()
+
+    @property
+    def column(self) -> str:
+        """The column's name for the errors file."""
+        if self.checkboxes:
+            return f"{self.question.id}{CHECKBOX_SEPARATOR}*"
+        return self.question.id
+
+    @property
+    def label(self) -> str:
+        """The column as messages name it."""
+        if self.checkboxes:
+            return f"columns '{self.column}'"
+        if self.index is None:
+            return f"column '{self.column}' (not in the header)"
+        return f"column '{self.column}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    columns: tuple[str, ...]
+    id_index: int | None
+    id_column: str
+    #: every question of the bank, in bank order
+    questions: tuple[QuestionColumns, ...]
+    #: columns that are neither a question, a checkbox nor the id column: not used
+    unknown: tuple[str, ...]
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+
+def read_layout(
+    bank: Questionnaire, header: list[str], source: str, id_column: str | None = None
+) -> Layout:
+    where = f"{source}: header"
+    wanted_id = (id_column or DEFAULT_ID_COLUMN).strip()
+    by_id = {q.id.lower(): q for q in bank.questions}
+    if wanted_id.lower() in by_id:
+        raise InputFileError(f"--id-column '{wanted_id}' is a question id; name another column")
+    single: dict[str, int] = {}
+    boxes: dict[str, list[Checkbox]] = {}
+    seen: dict[str, int] = {}
+    unknown: list[str] = []
+    id_index: int | None = None
+    for index, name in enumerate(header):
+        key = name.lower()
+        if key in seen:
+            raise InputFileError(
+                f"{where}: column '{name}' appears twice (columns {seen[key] + 1} and "
+                f"{index + 1}); keep one"
+            )
+        seen[key] = index
+        if key == wanted_id.lower():
+            id_index = index
+        elif key in by_id:
+            single[by_id[key].id] = index
+        elif CHECKBOX_SEPARATOR in key and key.split(CHECKBOX_SEPARATOR, 1)[0] in by_id:
+            question = by_id[key.split(CHECKBOX_SEPARATOR, 1)[0]]
+            boxes.setdefault(question.id, []).append(_checkbox(question, name, index, where))
+        else:
+            unknown.append(name or f"(unnamed column {index + 1})")
+    if id_column is not None and id_index is None:
+        raise InputFileError(f"{where}: no column '{id_column}' for --id-column")
+    if not single and not boxes:
+        shown = ", ".join(f"'{c}'" for c in header[:4]) + (", ..." if len(header) > 4 else "")
+        raise InputFileError(
+            f"{where}: no column is a question id (the first line reads {shown}); "
+            "the first line must name the questions (`spinetriage template` writes it)"
+        )
+    both = sorted(single.keys() & boxes.keys())
+    if both:
+        raise InputFileError(
+            f"{where}: question '{both[0]}' has both a column '{both[0]}' and checkbox columns "
+            f"'{both[0]}{CHECKBOX_SEPARATOR}CODE'; keep one form"
+        )
+    layout = Layout(
+        columns=tuple(header),
+        id_index=id_index,
+        id_column=header[id_index] if id_index is not None else wanted_id,
+        questions=tuple(
+            QuestionColumns(q, single.get(q.id), tuple(boxes.get(q.id, ()))) for q in bank.questions
+        ),
+        unknown=tuple(unknown),
+    )
+    _require_always_asked(layout, where)
+    return layout
+
+
+def _checkbox(question: Question, name: str, index: int, where: str) -> Checkbox:
+    code = name.split(CHECKBOX_SEPARATOR, 1)[1].strip().lower()
+    if question.type is not QuestionType.MULTI_CHOICE:
+        raise InputFileError(
+            f"{where}: column '{name}': checkbox columns are only for multiple-choice questions; "
+            f"name the column '{question.id}' (allowed: {allowed_values(question)})"
+        )
+    for known in question.codes:
+        if known.lower() == code:
+            return Checkbox(known, index, name)
+    raise InputFileError(
+        f"{where}: column '{name}': '{code}' is not a choice of '{question.id}'; "
+        f"allowed: {', '.join(question.id + CHECKBOX_SEPARATOR + c for c in question.codes)}"
+    )
+
+
+def _require_always_asked(layout: Layout, where: str) -> None:
+    missing = [
+        c.question.id
+        for c in layout.questions
+        if c.question.required
+        and c.question.asked_if is None
+        and c.index is None
+        and not c.checkboxes
+    ]
+    if missing:
+        count = len(missing)
+        raise InputFileError(
+            f"{where}: no column for {count} required question{'s' if count != 1 else ''}: "
+            f"{', '.join(missing)} (`spinetriage template` writes the full header)"
+        )

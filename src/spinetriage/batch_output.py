@@ -1,0 +1,150 @@
+"""Batch output: one writer per format, in a small table, plus the errors file.
+
+Every input row gives exactly one output row, in input order, scored or not. To add a format,
+write a class with `write(outcome)` and add a `BatchFormat` to `FORMATS`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import IO, Protocol
+
+from .batch_rows import RowOutcome
+from .model import Questionnaire
+from .result import result_to_dict
+from .scores import Scores
+
+#: what a spreadsheet may take as the start of a formula (OWASP CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SCORE_COLUMNS = tuple(f.name for f in fields(Scores))
+#: the scores in column order (numbers and the bands named in score_names: never formulas)
+_scores_of = attrgetter(*SCORE_COLUMNS)
+PROBLEM_SEPARATOR = " | "
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: prefixed with ' when it could be one."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+class RowWriter(Protocol):
+    def write(self, outcome: RowOutcome) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BatchContext:
+    """What every writer may need besides the row: the bank and the id column's name."""
+
+    bank: Questionnaire
+    id_column: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFormat:
+    name: str
+    help: str
+    #: whether rows need the whole `Result` (slower) rather than the decision alone
+    full_result: bool
+    open: Callable[[IO[str], BatchContext], RowWriter]
+
+
+class CsvRows:
+    """One line per row: status, tier, urgency, red flags, rule ids and key scores."""
+
+    def __init__(self, stream: IO[str], context: BatchContext) -> None:
+        bank = context.bank
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
+        self._urgency = {tier.id: neutralise(tier.urgency) for tier in bank.tiers}
+        self._bank = (neutralise(bank.version), neutralise(bank.content_hash))
+        self._blank = ("",) * (4 + len(SCORE_COLUMNS) + 1)
+        self._writer.writerow(
+            (
+                "line",
+                neutralise(context.id_column),
+                "status",
+                "error",
+                "tier",
+                "urgency",
+                "red_flags",
+                "reasons",
+                *SCORE_COLUMNS,
+                "ignored",
+                "bank_version",
+                "bank_hash",
+            )
+        )
+
+    def write(self, outcome: RowOutcome) -> None:
+        decision = outcome.decision
+        record_id = neutralise(outcome.record_id)
+        if decision is None:
+            error = neutralise(PROBLEM_SEPARATOR.join(str(p) for p in outcome.problems))
+            self._writer.writerow((outcome.line, record_id, "error", error, *self._blank))
+            return
+        tier = decision.tiers[0]
+        rank = self._rank
+        self._writer.writerow(
+            (
+                outcome.line,
+                record_id,
+                "ok",
+                "",
+                tier,
+                self._urgency[tier],
+                ";".join(r.id for r in decision.rules if r.red_flag),
+                ";".join(r.id for r in sorted(decision.rules, key=lambda r: rank[r.tier])),
+                *_scores_of(decision.scores),
+                ";".join(outcome.ignored),
+                *self._bank,
+            )
+        )
+
+
+class JsonLines:
+    """One JSON object per line: the full versioned result, or the row's errors."""
+
+    def __init__(self, stream: IO[str], context: BatchContext) -> None:
+        self._stream = stream
+
+    def write(self, outcome: RowOutcome) -> None:
+        head: dict[str, object] = {"line": outcome.line, "id": outcome.record_id}
+        if outcome.result is None:
+            body: dict[str, object] = {
+                "status": "error",
+                "errors": [
+                    {"line": p.line, "column": p.column, "message": str(p)}
+                    for p in outcome.problems
+                ],
+            }
+        else:
+            body = {"status": "ok", **result_to_dict(outcome.result)}
+        self._stream.write(json.dumps({**head, **body}, ensure_ascii=False) + "\n")
+
+
+FORMATS: dict[str, BatchFormat] = {
+    f.name: f
+    for f in (
+        BatchFormat("csv", "one CSV row per input row (default)", False, CsvRows),
+        BatchFormat("jsonl", "one JSON object per line with the full result", True, JsonLines),
+    )
+}
+
+
+class ErrorRows:
+    """The errors file: one CSV line per problem, for fixing the input."""
+
+    def __init__(self, stream: IO[str], id_column: str) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._writer.writerow(("line", neutralise(id_column), "column", "message"))
+
+    def write(self, outcome: RowOutcome) -> None:
+        record_id = neutralise(outcome.record_id)
+        for problem in outcome.problems:
+            self._writer.writerow(
+                (problem.line, record_id, neutralise(problem.column), neutralise(str(problem)))
+            )
