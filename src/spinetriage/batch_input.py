@@ -30,7 +30,7 @@ ENCODING_HINT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Record:
     """One CSV record: the line it starts on, its cells, and whether it holds a NUL byte."""
 

@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import IO, Protocol
 
 from .batch_rows import RowOutcome
-from .model import Questionnaire
+from .model import Questionnaire, Rule
 from .result import result_to_dict
 from .scores import Scores
 
@@ -23,6 +23,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SCORE_COLUMNS = tuple(f.name for f in fields(Scores))
 #: the scores in column order (numbers and the bands named in score_names: never formulas)
 _scores_of = attrgetter(*SCORE_COLUMNS)
+_rule_id = attrgetter("id")
+_red_flag = attrgetter("red_flag")
 PROBLEM_SEPARATOR = " | "
 
 
@@ -59,6 +61,9 @@ class CsvRows:
         bank = context.bank
         self._writer = csv.writer(stream, lineterminator="\n")
         self._rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
+        # the reasons column lists rules most urgent tier first, as Result.reasons does
+        ranks = [self._rank[rule.tier] for rule in bank.rules]
+        self._rules_in_rank_order = ranks == sorted(ranks)
         self._urgency = {tier.id: neutralise(tier.urgency) for tier in bank.tiers}
         self._bank = (neutralise(bank.version), neutralise(bank.content_hash))
         self._blank = ("",) * (4 + len(SCORE_COLUMNS) + 1)
@@ -81,13 +86,17 @@ class CsvRows:
 
     def write(self, outcome: RowOutcome) -> None:
         decision = outcome.decision
-        record_id = neutralise(outcome.record_id)
+        record_id = outcome.record_id
+        if record_id.startswith(FORMULA_START):
+            record_id = "'" + record_id
         if decision is None:
             error = neutralise(PROBLEM_SEPARATOR.join(str(p) for p in outcome.problems))
             self._writer.writerow((outcome.line, record_id, "error", error, *self._blank))
             return
         tier = decision.tiers[0]
-        rank = self._rank
+        rules = decision.rules
+        if not self._rules_in_rank_order:
+            rules = tuple(sorted(rules, key=self._rule_rank))
         self._writer.writerow(
             (
                 outcome.line,
@@ -96,13 +105,16 @@ class CsvRows:
                 "",
                 tier,
                 self._urgency[tier],
-                ";".join(r.id for r in decision.rules if r.red_flag),
-                ";".join(r.id for r in sorted(decision.rules, key=lambda r: rank[r.tier])),
+                ";".join(map(_rule_id, filter(_red_flag, decision.rules))),
+                ";".join(map(_rule_id, rules)),
                 *_scores_of(decision.scores),
                 ";".join(outcome.ignored),
                 *self._bank,
             )
         )
+
+    def _rule_rank(self, rule: Rule) -> int:
+        return self._rank[rule.tier]
 
 
 class JsonLines:

@@ -8,17 +8,18 @@ A bad row is not scored; its problems name the line, the column and what is allo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .answers import NO, YES, AnswerSet, InvalidValue, parse_value
 from .batch_input import NUL_MARK, Record
 from .batch_layout import Checkbox, Layout, QuestionColumns
-from .conditions import AnswerValue, Predicate, describe
+from .conditions import AnswerValue, Condition, Predicate, describe
 from .dictionary import allowed_values
 from .model import Questionnaire
 from .result import Result
-from .scores import scale_questions
-from .scoring import Decision, decide, triage_answer_set
+from .scoring import Decision, decide, scoring_plan, triage_answer_set
 
 #: parsed values remembered per question; past this many distinct cells, new ones are not kept
 CACHE_LIMIT = 4096
@@ -34,7 +35,7 @@ class RowProblem:
         return f"line {self.line}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RowOutcome:
     """A scored row (`decision` set) or a refused one (`problems` set)."""
 
@@ -70,17 +71,30 @@ CellValue = AnswerValue | _Refused | object
 class _Plan:
     """One question with its column, its compiled `when` and its remembered cell values."""
 
-    __slots__ = ("asked_if", "cache", "checkboxes", "columns", "id", "index", "missing", "required")
+    __slots__ = (
+        "asked_if",
+        "cache",
+        "checkboxes",
+        "columns",
+        "id",
+        "index",
+        "missing",
+        "required",
+        "valid",
+    )
 
-    def __init__(self, columns: QuestionColumns) -> None:
+    def __init__(self, columns: QuestionColumns, asked_if: Predicate | None) -> None:
         question = columns.question
         self.columns = columns
         self.id = question.id
-        self.asked_if: Predicate | None = question.asked_if
+        self.asked_if = asked_if
         self.required = question.required
         self.index = -1 if columns.index is None else columns.index
         self.checkboxes: tuple[Checkbox, ...] = columns.checkboxes
+        #: every cell seen, parsed: a value, _BLANK or _Refused
         self.cache: dict[str, CellValue] = {}
+        #: only the cells that parsed to a value: the fast path's lookup
+        self.valid: dict[str, AnswerValue] = {}
         when = f" when {describe(question.when)}" if question.when is not None else ""
         self.missing = (
             columns.column,
@@ -100,61 +114,132 @@ class _Plan:
                 value = _Refused(self.columns.column, f"{self.columns.label}: {exc}")
         if len(self.cache) < CACHE_LIMIT:
             self.cache[raw] = value
+            if value is not _BLANK and type(value) is not _Refused:
+                self.valid[raw] = value  # type: ignore[assignment]
         return value
 
 
 _TICK_ALLOWED = "1 (ticked) or 0 (not ticked), or blank"
+_Step = tuple[_Plan, str, int, dict[str, CellValue], Predicate | None, bool]
+#: a run of questions with the same `when`: the test, the steps, and a picker of all their cells
+_Group = tuple[Predicate | None, tuple[_Step, ...], Callable[[list[str]], tuple[str, ...]]]
 
 
 class RowScorer:
-    """Checks and scores rows laid out as `layout` says."""
+    """Checks and scores rows laid out as `layout` says.
+
+    Two paths give the same answers. The fast path takes the questions that are always asked
+    and have a column of their own, looks every cell up among the valid cells seen before (in C,
+    via map), and walks only the conditional questions in Python. Any cell not seen before, blank
+    or invalid sends the row down the exact path, which walks every question in bank order with
+    `validate_answers`'s rules and names every problem. Conditional questions only test answers
+    to questions before them, so having the always-asked answers in place early changes nothing.
+    """
 
     def __init__(self, bank: Questionnaire, layout: Layout, full_result: bool = False) -> None:
         self.bank = bank
         self.layout = layout
         self.full_result = full_result
-        self._plans = tuple(_Plan(c) for c in layout.questions)
-        self._scales = scale_questions(bank)
+        self._scoring = scoring_plan(bank)
         self._ticks: dict[str, bool | _Refused | None] = {}
+        # questions with the same `when` share one predicate, so that a run of them (a
+        # treatment's follow-ups) tests it once: their `when` can only read answers given before
+        # the first of them, which later questions cannot change
+        shared: dict[Condition, Predicate | None] = {}
+        plans = [
+            _Plan(c, shared.setdefault(c.question.when, c.question.asked_if))
+            if c.question.when is not None
+            else _Plan(c, None)
+            for c in layout.questions
+        ]
+        self._order = tuple(plan.id for plan in plans)
+        self._steps = tuple(_step(plan) for plan in plans)
+        always = [p for p in plans if p.asked_if is None and p.index >= 0]
+        self._always_ids = tuple(p.id for p in always)
+        self._always_valid = tuple(p.valid for p in always)
+        self._always_cells = _picker(tuple(p.index for p in always))
+        self._groups = _groups([p for p in plans if p not in always])
 
     def score(self, record: Record) -> RowOutcome:
+        """The row's outcome: its decision (and result), or every problem found in it."""
         cells = record.cells
         id_index = self.layout.id_index
         record_id = cells[id_index] if id_index is not None and id_index < len(cells) else ""
         if len(cells) != self.layout.width or record.has_nul:
             return RowOutcome(record.line, record_id, self._shape_problems(record))
-        answers: dict[str, AnswerValue] = {}
+        try:
+            answers = dict(
+                zip(
+                    self._always_ids,
+                    map(dict.__getitem__, self._always_valid, self._always_cells(cells)),
+                    strict=True,
+                )
+            )
+        except KeyError:
+            answers = {}
+            groups: tuple[_Group, ...] = ((None, self._steps, _no_cells),)
+        else:
+            groups = self._groups
         ignored: list[str] = []
         problems: list[tuple[str, str]] = []
-        for plan in self._plans:
-            if plan.index >= 0:
-                raw = cells[plan.index]
-                value = plan.cache.get(raw, _UNSEEN)
+        for asked_if, steps, group_cells in groups:
+            if asked_if is None:
+                self._walk(steps, cells, answers, ignored, problems)
+            elif asked_if(answers):
+                self._walk(steps, cells, answers, ignored, problems, asked_if)
+            elif any(group_cells(cells)):
+                # not asked, yet something is written in its cells: see what
+                self._walk(steps, cells, answers, ignored, problems, asked_if, False)
+        if problems:
+            return RowOutcome(record.line, record_id, self._problems(record.line, problems))
+        decision = decide(self.bank, answers, self._scoring)
+        result = None
+        if self.full_result:
+            in_order = {qid: answers[qid] for qid in self._order if qid in answers}
+            answer_set = AnswerSet(in_order, tuple(ignored))
+            result = triage_answer_set(self.bank, answer_set, decision)
+        return RowOutcome(record.line, record_id, (), decision, tuple(ignored), result)
+
+    def _walk(
+        self,
+        steps: tuple[_Step, ...],
+        cells: list[str],
+        answers: dict[str, AnswerValue],
+        ignored: list[str],
+        problems: list[tuple[str, str]],
+        last_test: Predicate | None = None,
+        last_asked: bool = True,
+    ) -> None:
+        """Questions in bank order, as `validate_answers` takes them.
+
+        `last_test` and `last_asked`: a `when` already tested for these answers, and its truth.
+        """
+        for plan, question_id, index, cache, asked_if, required in steps:
+            if index >= 0:
+                raw = cells[index]
+                value = cache.get(raw, _UNSEEN)
                 if value is _UNSEEN:
                     value = plan.read(raw)
             elif plan.checkboxes:
                 value = self._checkboxes(plan, cells)
             else:
                 value = _BLANK
-            asked = plan.asked_if is None or plan.asked_if(answers)
+            if asked_if is None:
+                asked = True
+            elif asked_if is last_test:
+                asked = last_asked
+            else:
+                asked = last_asked = asked_if(answers)
+                last_test = asked_if
             if value is _BLANK:
-                if asked and plan.required:
+                if asked and required:
                     problems.append(plan.missing)
             elif not asked:
-                ignored.append(plan.id)
+                ignored.append(question_id)
             elif type(value) is _Refused:
                 problems.append((value.column, value.message))
             else:
-                answers[plan.id] = value  # type: ignore[assignment]
-        if problems:
-            return RowOutcome(record.line, record_id, self._problems(record.line, problems))
-        decision = decide(self.bank, answers, self._scales)
-        result = (
-            triage_answer_set(self.bank, AnswerSet(answers, tuple(ignored)), decision)
-            if self.full_result
-            else None
-        )
-        return RowOutcome(record.line, record_id, (), decision, tuple(ignored), result)
+                answers[question_id] = value  # type: ignore[assignment]
 
     def _checkboxes(self, plan: _Plan, cells: list[str]) -> CellValue:
         """Ticked checkbox columns as one `a;b` cell; none ticked is unanswered."""
@@ -225,3 +310,47 @@ class RowScorer:
                 f"allowed: one cell per header column{spans}",
             ),
         )
+
+
+def _groups(plans: list[_Plan]) -> tuple[_Group, ...]:
+    """Runs of questions sharing one `when` (None: always asked), with a picker of their cells."""
+    runs: list[list[_Plan]] = []
+    for plan in plans:
+        if runs and plan.asked_if is not None and runs[-1][0].asked_if is plan.asked_if:
+            runs[-1].append(plan)
+        else:
+            runs.append([plan])
+    return tuple(
+        (
+            run[0].asked_if,
+            tuple(_step(p) for p in run),
+            _picker(
+                tuple(
+                    index
+                    for p in run
+                    for index in (
+                        (p.index,) if p.index >= 0 else tuple(b.index for b in p.checkboxes)
+                    )
+                )
+            ),
+        )
+        for run in runs
+    )
+
+
+def _no_cells(cells: list[str]) -> tuple[str, ...]:
+    return ()
+
+
+def _step(plan: _Plan) -> _Step:
+    return (plan, plan.id, plan.index, plan.cache, plan.asked_if, plan.required)
+
+
+def _picker(indexes: tuple[int, ...]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells at these indexes, as a tuple (itemgetter alone returns a bare cell for one)."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda cells: (cells[only],)
+    if not indexes:
+        return lambda cells: ()
+    return itemgetter(*indexes)

@@ -59,19 +59,24 @@ def scale_questions(bank: Questionnaire) -> ScaleQuestions:
     }
 
 
-def _scale_points(scales: ScaleQuestions, answers: Answers, *names: ScoreScale) -> list[int]:
-    found = (
-        points.get(answers[qid])
-        for scale in names
-        for qid, points in scales[scale]
-        if qid in answers
-    )
-    return [p for p in found if p is not None]
+def _scale_sum(scales: ScaleQuestions, scale: ScoreScale, answers: Answers) -> tuple[int, int]:
+    """Total points on one scale, and how many of its questions gave points."""
+    total = count = 0
+    for question_id, points_by_answer in scales[scale]:
+        answer = answers.get(question_id)
+        if answer is not None:
+            points = points_by_answer.get(answer)
+            if points is not None:
+                total += points
+                count += 1
+    return total, count
 
 
 def disability_band(percent: float) -> str:
-    bands = zip(DISABILITY_BANDS, DISABILITY_BAND_TOPS, strict=True)
-    return next(band for band, top in bands if percent <= top)
+    for band, top in zip(DISABILITY_BANDS, DISABILITY_BAND_TOPS, strict=True):
+        if percent <= top:
+            return band
+    raise ValueError(f"disability percent {percent} is over 100")
 
 
 def duration_band(weeks: int) -> str:
@@ -94,12 +99,12 @@ def compute_scores(
 ) -> Scores:
     """The derived scores; pass `scales` (from `scale_questions`) when scoring many answer sets."""
     scales = scale_questions(bank) if scales is None else scales
-    disability = _scale_points(scales, answers, ScoreScale.DISABILITY)
-    percent = round(sum(disability) / (5 * len(disability)) * 100, 1) if disability else None
-    distress_points = _scale_points(scales, answers, ScoreScale.PSYCHOSOCIAL_DISTRESS)
-    all_points = _scale_points(scales, answers, ScoreScale.PSYCHOSOCIAL) + distress_points
-    total = sum(all_points) if all_points else None
-    distress = sum(distress_points) if distress_points else None
+    disability, disability_items = _scale_sum(scales, ScoreScale.DISABILITY, answers)
+    percent = round(disability / (5 * disability_items) * 100, 1) if disability_items else None
+    distress_points, distress_items = _scale_sum(scales, ScoreScale.PSYCHOSOCIAL_DISTRESS, answers)
+    other_points, other_items = _scale_sum(scales, ScoreScale.PSYCHOSOCIAL, answers)
+    total = other_points + distress_points if other_items + distress_items else None
+    distress = distress_points if distress_items else None
     weeks = _int_answer(answers, "symptom_weeks")
     return Scores(
         pain_now=_int_answer(answers, "pain_now"),
@@ -111,5 +116,5 @@ def compute_scores(
         psychosocial_total=total,
         psychosocial_distress=distress,
         psychosocial_risk=psychosocial_risk(total, distress or 0) if total is not None else None,
-        failed_treatment_count=sum(_scale_points(scales, answers, ScoreScale.TREATMENT_RESPONSE)),
+        failed_treatment_count=_scale_sum(scales, ScoreScale.TREATMENT_RESPONSE, answers)[0],
     )

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .answers import AnswerSet, validate_answers
-from .conditions import AnswerValue, evidence
+from .conditions import AnswerValue, Predicate, evidence
 from .errors import BankError, Problem
 from .model import Questionnaire, Rule
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
-from .scores import ScaleQuestions, Scores, compute_scores
+from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +32,32 @@ class Decision:
     tiers: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ScoringPlan:
+    """What scoring needs from a bank, worked out once when many answer sets are scored."""
+
+    scales: ScaleQuestions
+    #: the rules with their compiled conditions, in bank order
+    rules: tuple[tuple[Rule, Predicate], ...]
+    tier_rank: dict[str, int]
+
+
+def scoring_plan(bank: Questionnaire) -> ScoringPlan:
+    return ScoringPlan(
+        scale_questions(bank),
+        tuple((rule, rule.matches) for rule in bank.rules if rule.matches is not None),
+        {tier.id: rank for rank, tier in enumerate(bank.tiers)},
+    )
+
+
 def decide(
-    bank: Questionnaire, answers: dict[str, AnswerValue], scales: ScaleQuestions | None = None
+    bank: Questionnaire, answers: dict[str, AnswerValue], plan: ScoringPlan | None = None
 ) -> Decision:
-    """Scores and matching rules for validated answers (`scales`: precomputed for speed)."""
-    scores = compute_scores(bank, answers, scales)
+    """Scores and matching rules for validated answers (`plan`: precomputed for speed)."""
+    plan = scoring_plan(bank) if plan is None else plan
+    scores = compute_scores(bank, answers, plan.scales)
     facts = {**answers, **scores.rule_values()}
-    rules = tuple(rule for rule in bank.rules if rule.matches is not None and rule.matches(facts))
+    rules = tuple(rule for rule, matches in plan.rules if matches(facts))
     if not rules:
         raise BankError(
             [
@@ -50,7 +69,7 @@ def decide(
                 )
             ]
         )
-    tiers = tuple(sorted({rule.tier for rule in rules}, key=bank.tier_rank))
+    tiers = tuple(sorted({rule.tier for rule in rules}, key=plan.tier_rank.__getitem__))
     return Decision(scores, facts, rules, tiers)
 
 
