@@ -114,12 +114,10 @@ def _unknown_columns(
         return
     count = len(layout.unknown)
     names = ", ".join(f"'{name}'" for name in layout.unknown)
-    what = f"{count} column{'s' if count != 1 else ''} not a question id"
+    what = f"{count} column{'s are' if count != 1 else ' is'} not a question id"
     if strict:
-        raise InputFileError(
-            f"{source}: header: {what}: {names} (--strict refuses unknown columns)"
-        )
-    warn(f"warning: {source}: {what}, not used: {names} (--strict makes this an error)")
+        raise InputFileError(f"{source}: header: {what}: {names} (--strict refuses them)")
+    warn(f"warning: {source}: {what} and not used: {names} (--strict refuses them)")
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ whole file unusable (missing, empty, undecodable) is an `InputFileError` (exit 2
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import sys
@@ -57,7 +58,11 @@ class CsvSource:
                 f"unknown encoding '{encoding}' (try utf-8, latin-1 or cp1252)"
             ) from None
         self._binary: IO[bytes] = _open_binary(path)
-        _refuse_workbook(self.name, self._binary)
+        try:
+            _refuse_workbook(self.name, self._binary)
+        except InputFileError:
+            self._binary.close()
+            raise
         self._text = io.TextIOWrapper(self._binary, encoding=encoding, newline="")
         self._nul_lines = 0
         self.header, self.delimiter, self.header_line = self._read_header()
@@ -96,11 +101,15 @@ class CsvSource:
                 line = line.replace("\0", NUL_MARK)
             yield line
 
-    def _decode_error(self, line: int, exc: UnicodeDecodeError) -> InputFileError:
+    def _decode_error(self, exc: UnicodeDecodeError) -> InputFileError:
+        """Text is decoded in chunks: read again, line by line, to name the first bad line."""
+        where = ""
+        if self.name != "stdin":
+            with contextlib.suppress(OSError):
+                where = f" line {_first_undecodable_line(Path(self.name), exc.encoding)}:"
         byte = exc.object[exc.start : exc.start + 1].hex()
         return InputFileError(
-            f"{self.name}: line {line}: cannot be read as {exc.encoding} "
-            f"(byte 0x{byte}); {ENCODING_HINT}"
+            f"{self.name}:{where} cannot be read as {exc.encoding} (byte 0x{byte}); {ENCODING_HINT}"
         )
 
     def _read_header(self) -> tuple[list[str], str, int]:
@@ -117,7 +126,7 @@ class CsvSource:
                     "(`spinetriage template` writes one)"
                 )
         except UnicodeDecodeError as exc:
-            raise self._decode_error(line_number + 1, exc) from None
+            raise self._decode_error(exc) from None
         line = line.replace("\0", NUL_MARK)
         delimiter = max(DELIMITERS, key=line.count)
         cells = next(csv.reader([line], delimiter=delimiter), [])
@@ -143,7 +152,7 @@ class CsvSource:
                 yield Record(previous + 1 + offset, cells, last + offset, has_nul)
                 previous = last
         except UnicodeDecodeError as exc:
-            raise self._decode_error(reader.line_num + offset + 1, exc) from None
+            raise self._decode_error(exc) from None
         except csv.Error as exc:
             raise InputFileError(
                 f"{self.name}: line {previous + 1 + offset}: cannot be read as CSV ({exc}); "
@@ -168,3 +177,15 @@ def _refuse_workbook(name: str, binary: IO[bytes]) -> None:
             f"{name}: this is a spreadsheet workbook, not CSV; save it as CSV "
             '("CSV UTF-8" in Excel) and try again'
         )
+
+
+def _first_undecodable_line(path: Path, encoding: str) -> int:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    number = 0
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, 1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number
+    return number
