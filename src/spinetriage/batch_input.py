@@ -58,14 +58,14 @@ class CsvSource:
                 f"unknown encoding '{encoding}' (try utf-8, latin-1 or cp1252)"
             ) from None
         self._binary: IO[bytes] = _open_binary(path)
-        try:
-            _refuse_workbook(self.name, self._binary)
-        except InputFileError:
-            self._binary.close()
-            raise
         self._text = io.TextIOWrapper(self._binary, encoding=encoding, newline="")
         self._nul_lines = 0
-        self.header, self.delimiter, self.header_line = self._read_header()
+        try:
+            _refuse_workbook(self.name, self._binary)
+            self.header, self.delimiter, self.header_line = self._read_header()
+        except BaseException:
+            self.close()
+            raise
         self._reader = csv.reader(self._lines(), delimiter=self.delimiter)
         self._line_offset = self.header_line
 

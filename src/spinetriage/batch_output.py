@@ -1,5 +1,7 @@
 """Batch output: one writer per format, in a small table, plus the errors file.
 
+CSV files end lines with CRLF (RFC 4180), so that a carriage return inside a cell is quoted.
+
 Every input row gives exactly one output row, in input order, scored or not. To add a format,
 write a class with `write(outcome)` and add a `BatchFormat` to `FORMATS`.
 """
@@ -59,7 +61,7 @@ class CsvRows:
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
         bank = context.bank
-        self._writer = csv.writer(stream, lineterminator="\n")
+        self._writer = csv.writer(stream)
         self._rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
         # the reasons column lists rules most urgent tier first, as Result.reasons does
         ranks = [self._rank[rule.tier] for rule in bank.rules]
@@ -151,7 +153,7 @@ class ErrorRows:
     """The errors file: one CSV line per problem, for fixing the input."""
 
     def __init__(self, stream: IO[str], id_column: str) -> None:
-        self._writer = csv.writer(stream, lineterminator="\n")
+        self._writer = csv.writer(stream)
         self._writer.writerow(("line", neutralise(id_column), "column", "message"))
 
     def write(self, outcome: RowOutcome) -> None:

@@ -291,7 +291,7 @@ class RowScorer:
                 if NUL_MARK in cell
             )
         spans = (
-            f'; the row runs from line {record.line} to {record.last_line}: is a quote (") '
+            f'; the row runs from line {record.line} to line {record.last_line}: is a quote (") '
             "left open?"
             if record.last_line > record.line
             else ""
