@@ -21,6 +21,8 @@ from .model import Questionnaire
 from .result import Result
 from .scoring import Decision, decide, scoring_plan, triage_answer_set
 
+#: what a NUL byte in the id cell is shown as in the output
+REPLACEMENT_CHARACTER = "\ufffd"
 #: parsed values remembered per question; past this many distinct cells, new ones are not kept
 CACHE_LIMIT = 4096
 
@@ -166,7 +168,8 @@ class RowScorer:
         id_index = self.layout.id_index
         record_id = cells[id_index] if id_index is not None and id_index < len(cells) else ""
         if len(cells) != self.layout.width or record.has_nul:
-            return RowOutcome(record.line, record_id, self._shape_problems(record))
+            shown_id = record_id.replace(NUL_MARK, REPLACEMENT_CHARACTER)
+            return RowOutcome(record.line, shown_id, self._shape_problems(record))
         try:
             answers = dict(
                 zip(

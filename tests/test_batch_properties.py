@@ -1,0 +1,227 @@
+"""Properties that must hold for every input: the fast batch path agrees with the plain one,
+compiled conditions agree with the tree walker, and for any messy CSV rows in = rows out."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from answer_builders import BASELINE
+from batch_files import BANK, HEADER, IDS, cell, csv_text, read_rows, row
+from spinetriage.answers import validate_answers
+from spinetriage.batch import BatchOptions, run_batch
+from spinetriage.batch_input import CsvSource, Record
+from spinetriage.batch_layout import read_layout
+from spinetriage.batch_output import neutralise
+from spinetriage.batch_rows import RowScorer
+from spinetriage.conditions import compile_condition, evaluate
+from spinetriage.errors import AnswerError, InputFileError
+from spinetriage.model import Question, QuestionType, ScoreScale
+from spinetriage.scores import compute_scores
+from spinetriage.scoring import triage_answer_set
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+JUNK = ["", " ", "maybe", "-1", "1e9", "nan", "none;xray", "YES", "2.5", "=1+1", "n/a"]
+
+
+def valid_cell(question: Question) -> st.SearchStrategy[str]:
+    if question.type is QuestionType.YES_NO:
+        return st.sampled_from(["yes", "no", "Y", "n", "TRUE", "false", "1", "0"])
+    if question.type is QuestionType.SINGLE_CHOICE:
+        return st.sampled_from(question.codes).map(lambda c: c.upper() if len(c) % 2 else c)
+    if question.type is QuestionType.MULTI_CHOICE:
+        return st.lists(st.sampled_from(question.codes), min_size=1, max_size=3).map(";".join)
+    low, high = int(question.minimum or 0), int(question.maximum or 60)
+    return st.integers(low, min(high, low + 60)).map(str)
+
+
+def any_cell(question: Question) -> st.SearchStrategy[str]:
+    return st.one_of(valid_cell(question), valid_cell(question), st.sampled_from(JUNK))
+
+
+@st.composite
+def raw_answers(draw: st.DrawFn) -> dict[str, str]:
+    """The baseline with a few answers changed, added or removed: valid, blank or junk."""
+    raw = {k: cell(v) for k, v in BASELINE.items()}
+    for question_id in draw(st.lists(st.sampled_from(IDS), max_size=12)):
+        raw[question_id] = draw(any_cell(BANK.question(question_id)))
+    return raw
+
+
+def scorer(full_result: bool = False) -> RowScorer:
+    layout = read_layout(BANK, HEADER, "test.csv")
+    return RowScorer(BANK, layout, full_result)
+
+
+FAST, FULL = scorer(), scorer(full_result=True)
+
+
+@PROPERTY
+@given(raw_answers())
+def test_batch_rows_agree_with_validate_answers_and_triage(raw: dict[str, str]) -> None:
+    cells = row("R1", raw)
+    for rows_scorer in (FAST, FULL):
+        outcome = rows_scorer.score(Record(2, cells, 2, False))
+        try:
+            answer_set = validate_answers(BANK, raw)
+        except AnswerError as error:
+            assert outcome.decision is None
+            expected = [p.split("'")[1] for p in error.problems]
+            assert [p.column for p in outcome.problems] == expected
+            continue
+        assert outcome.problems == ()
+        assert outcome.ignored == answer_set.ignored
+        result = triage_answer_set(BANK, answer_set)
+        decision = outcome.decision
+        assert decision is not None
+        assert decision.tiers == result.matched_tiers
+        assert [r.id for r in decision.rules] == sorted(
+            (r.rule_id for r in result.reasons), key=[r.id for r in BANK.rules].index
+        )
+        assert decision.scores == result.scores
+        if outcome.result is not None:
+            assert outcome.result == result
+
+
+ALL_CONDITIONS = [
+    *(q.when for q in BANK.questions if q.when is not None),
+    *(r.when for r in BANK.rules),
+]
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 60),
+    st.floats(-1, 101, allow_nan=False),
+    st.sampled_from(["yes", "no", "none", "minor", "significant", "fusion", "low", "high"]),
+    st.frozensets(st.sampled_from(["injections", "nsaids", "mri", "none", "fever", "chest"])),
+)
+SUBJECTS = sorted({*IDS, "disability_percent", "psychosocial_risk", "psychosocial_total"})
+
+
+@PROPERTY
+@given(st.dictionaries(st.sampled_from(SUBJECTS), ANY_VALUE, max_size=40))
+def test_compiled_conditions_agree_with_the_tree_walker(answers: dict[str, Any]) -> None:
+    facts = {k: v for k, v in answers.items() if v is not None}
+    for condition in ALL_CONDITIONS:
+        assert compile_condition(condition)(facts) is evaluate(condition, facts), condition
+
+
+def reference_scores(answers: dict[str, Any]) -> dict[str, Any]:
+    """The documented methods, written plainly (scores.py: Oswestry, STarT Back, failed care)."""
+
+    def points(scale: ScoreScale) -> list[int]:
+        found = []
+        for q in BANK.questions:
+            if q.scale is scale and q.id in answers:
+                value = answers[q.id]
+                if q.type is QuestionType.YES_NO:
+                    found.append(1 if value is True else 0)
+                else:
+                    choice = q.choice(str(value))
+                    if choice is not None and choice.points is not None:
+                        found.append(choice.points)
+        return found
+
+    disability = points(ScoreScale.DISABILITY)
+    distress = points(ScoreScale.PSYCHOSOCIAL_DISTRESS)
+    psychosocial = points(ScoreScale.PSYCHOSOCIAL) + distress
+    return {
+        "disability_percent": round(sum(disability) / (5 * len(disability)) * 100, 1)
+        if disability
+        else None,
+        "psychosocial_total": sum(psychosocial) if psychosocial else None,
+        "psychosocial_distress": sum(distress) if distress else None,
+        "failed_treatment_count": sum(points(ScoreScale.TREATMENT_RESPONSE)),
+    }
+
+
+@PROPERTY
+@given(raw_answers())
+def test_scores_follow_the_documented_methods(raw: dict[str, str]) -> None:
+    try:
+        answers = validate_answers(BANK, raw).answers
+    except AnswerError:
+        return
+    scores = compute_scores(BANK, answers).as_dict()
+    assert {k: scores[k] for k in reference_scores(answers)} == reference_scores(answers)
+
+
+# -- messy files: every row accounted for, nothing crashes ----------------------------------------
+
+MESSY_TEXT = st.text(
+    alphabet=st.sampled_from(list('abcYESno019;,"=+-@ \t\r\n\0é')),
+    max_size=12,
+)
+
+
+@st.composite
+def messy_rows(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    """A full header in any order with extra columns; rows valid, damaged or shapeless."""
+    extras = draw(st.lists(st.sampled_from(["notes", "site", "x___y", ""]), max_size=2))
+    header = draw(st.permutations([*HEADER, *dict.fromkeys(extras)]))
+    baseline = dict(zip(HEADER, row("R", BASELINE), strict=True))
+    damaged = st.lists(st.tuples(st.integers(0, len(header) - 1), MESSY_TEXT), max_size=3)
+    rows = []
+    for kind, damage in draw(st.lists(st.tuples(st.booleans(), damaged), max_size=12)):
+        if kind:
+            cells = [baseline.get(name, "") for name in header]
+            for index, text in damage:
+                cells[index] = text
+        else:
+            cells = draw(st.lists(MESSY_TEXT, min_size=1, max_size=len(header) + 2))
+        rows.append(cells)
+    return header, rows
+
+
+@PROPERTY
+@given(messy_rows(), st.sampled_from(["\r\n", "\n"]), st.booleans())
+def test_any_messy_csv_gives_one_output_row_per_input_row(
+    tmp_path_factory: pytest.TempPathFactory,
+    messy: tuple[list[str], list[list[str]]],
+    line_end: str,
+    bom: bool,
+) -> None:
+    header, rows = messy
+    folder = tmp_path_factory.mktemp("messy")
+    source, output = folder / "in.csv", folder / "out.csv"
+    text = csv_text(rows, header, line_end)
+    source.write_bytes(("\ufeff" if bom else "").encode() + text.encode())
+    # what a csv reader sees after the header: its non-blank records are the rows
+    body = text[text.index(line_end) + len(line_end) :]
+    records = [r for r in csv.reader(io.StringIO(body, newline="")) if r]
+    summary = run_batch(BANK, BatchOptions(str(source), output), lambda message: None)
+    with output.open(encoding="utf-8", newline="") as stream:
+        got = read_rows(stream.read())
+    assert summary.rows == len(got) == len(records)
+    assert [r["status"] for r in got].count("error") == summary.errors
+    assert all(r["status"] == "ok" or r["error"].startswith(f"line {r['line']}: ") for r in got)
+    at = header.index("record_id")
+    ids_in = [r[at] if len(r) > at else "" for r in records]
+    expected_ids = [neutralise(i.replace("\0", "\ufffd")) for i in ids_in]
+    assert [r["record_id"] for r in got] == expected_ids
+
+
+@PROPERTY
+@given(st.binary(max_size=400))
+def test_any_bytes_after_a_header_never_crash(
+    tmp_path_factory: pytest.TempPathFactory, tail: bytes
+) -> None:
+    source = tmp_path_factory.mktemp("bytes") / "in.csv"
+    source.write_bytes(",".join(HEADER).encode() + b"\r\n" + tail)
+    try:
+        summary = run_batch(BANK, BatchOptions(str(source), source.with_suffix(".out")), print)
+    except InputFileError as error:  # undecodable: the whole file is refused, exit 2
+        refused: InputFileError | None = error
+    else:
+        refused = None
+    if refused is not None:
+        assert refused.exit_code == 2
+        assert not source.with_suffix(".out").exists()
+        return
+    with CsvSource(str(source)) as again:
+        assert summary.rows == sum(1 for _ in again.records())
