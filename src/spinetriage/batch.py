@@ -71,17 +71,17 @@ def run_batch(
     """Score every row of `options.input`; the file-level problems raise InputFileError."""
     fmt = FORMATS[options.format]
     _refuse_same_file(options)
-    with CsvSource(options.input, options.encoding) as source:
-        layout = read_layout(bank, source.header, source.name, options.id_column)
-        _unknown_columns(layout, source.name, options.strict, warn)
-        scorer = RowScorer(bank, layout, full_result=fmt.full_result)
-        summary = BatchSummary()
-        with _opened(options.output) as out, _opened(options.errors) as errors_out:
-            writer = fmt.open(out or sys.stdout, BatchContext(bank, layout.id_column))
-            errors = ErrorRows(errors_out, layout.id_column) if errors_out is not None else None
-            if progress is not None:
-                progress.start(source.total_bytes())
-            try:
+    summary = BatchSummary()
+    try:
+        with CsvSource(options.input, options.encoding) as source:
+            layout = read_layout(bank, source.header, source.name, options.id_column)
+            _unknown_columns(layout, source.name, options.strict, warn)
+            scorer = RowScorer(bank, layout, full_result=fmt.full_result)
+            with _opened(options.output) as out, _opened(options.errors) as errors_out:
+                writer = fmt.open(out or sys.stdout, BatchContext(bank, layout.id_column))
+                errors = ErrorRows(errors_out, layout.id_column) if errors_out else None
+                if progress is not None:
+                    progress.start(source.total_bytes())
                 for record in source.records():
                     outcome = scorer.score(record)
                     writer.write(outcome)
@@ -94,17 +94,18 @@ def run_batch(
                         summary.tiers[outcome.decision.tiers[0]] += 1
                     if progress is not None and summary.rows % PROGRESS_EVERY == 0:
                         progress.update(summary.rows, source.bytes_read())
-            except KeyboardInterrupt:
-                raise Interrupted(_interrupted(options, summary.rows)) from None
-            if progress is not None:
-                progress.update(summary.rows, source.total_bytes())
+                if progress is not None:
+                    progress.update(summary.rows, source.total_bytes())
+    except KeyboardInterrupt:
+        # the output files were removed on the way out (atomic_writer)
+        raise Interrupted(_interrupted(options, summary.rows)) from None
     return summary
 
 
 def _interrupted(options: BatchOptions, rows: int) -> str:
     if options.output is not None:
         return f"interrupted after {rows:,} rows; {options.output} was not written"
-    return f"interrupted after {rows:,} rows; the output above is incomplete"
+    return f"interrupted after {rows:,} rows; the output is incomplete"
 
 
 def _unknown_columns(

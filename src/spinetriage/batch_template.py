@@ -108,7 +108,20 @@ EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
         },
     ),
     (
-        "example-7-postop",
+        "example-7-regenerative",
+        {
+            **_BASE,
+            "symptom_weeks": 20,
+            "treatments_tried": "physical_therapy;injections",
+            "physical_therapy_weeks": 10,
+            "physical_therapy_helped": "partly",
+            "injection_count": 1,
+            "injection_relief_weeks": 0,
+            "injections_helped": "no",
+        },
+    ),
+    (
+        "example-8-postop",
         {
             **_BASE,
             "had_spine_surgery": True,

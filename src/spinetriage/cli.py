@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -231,6 +232,7 @@ def batch(
 ) -> None:
     """Score every row of a CSV file; exit 0 all scored, 1 some rows are errors, 2 unusable."""
     from .batch import BatchOptions, run_batch
+    from .errors import Interrupted
     from .loader import load_questionnaire
     from .ui.batch_progress import BatchProgress, print_summary, stderr_console, warn
 
@@ -238,8 +240,14 @@ def batch(
     bank = load_questionnaire(settings.questions)
     options = BatchOptions(input_file, output, fmt.value, errors, id_column, strict, encoding)
     console = stderr_console(settings.no_color)
-    with BatchProgress(console) as progress:
-        summary = run_batch(bank, options, warn, progress)
+    try:
+        with BatchProgress(console) as progress:
+            summary = run_batch(bank, options, warn, progress)
+    except BrokenPipeError:
+        # whoever read the results stopped (`| head`): no traceback, and no second error when
+        # Python flushes stdout on the way out
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise Interrupted("the output was closed before every row was written") from None
     if output is not None:
         sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
     print_summary(summary, bank, console)

@@ -18,8 +18,6 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
-from rich.text import Text
 
 from ..batch import BatchSummary
 from ..model import Questionnaire
@@ -45,8 +43,9 @@ class BatchProgress:
             TaskProgressColumn(),
             TextColumn("{task.fields[rows]:,} rows · {task.fields[rate]} rows/s"),
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn("elapsed ·"),
             TimeRemainingColumn(),
+            TextColumn("left"),
             console=console,
             transient=True,
             disable=not self._enabled,
@@ -77,24 +76,24 @@ class BatchProgress:
         self._progress.update(self._task, completed=bytes_read or 0, rows=rows, rate=rate)
 
 
-def summary_table(summary: BatchSummary, bank: Questionnaire) -> Table:
-    """Rows, errors and a bar per tier (most urgent first)."""
-    table = Table.grid(padding=(0, 1))
+def summary_lines(summary: BatchSummary, bank: Questionnaire) -> list[str]:
+    """Rows and errors, then a bar per tier, most urgent first."""
+    scored = summary.rows - summary.errors
+    errors = f"{summary.errors:,} error{'s' if summary.errors != 1 else ''}"
+    lines = [f"{summary.rows:,} row{'s' if summary.rows != 1 else ''}: {scored:,} scored, {errors}"]
     widest = max(summary.tiers.values(), default=0)
+    name_width = max(len(tier.id) for tier in bank.tiers)
+    count_width = len(f"{widest:,}")
     for tier in bank.tiers:
         count = summary.tiers.get(tier.id, 0)
         bar = "█" * round(BAR_WIDTH * count / widest) if widest else ""
-        table.add_row(f"  {tier.id}", Text(f"{count:,}", justify="right"), bar)
-    return table
+        lines.append(f"  {tier.id:<{name_width}} {count:>{count_width},} {bar}".rstrip())
+    return lines
 
 
 def print_summary(summary: BatchSummary, bank: Questionnaire, console: Console) -> None:
-    scored = summary.rows - summary.errors
-    errors = f"{summary.errors:,} error{'s' if summary.errors != 1 else ''}"
-    console.print(
-        f"{summary.rows:,} row{'s' if summary.rows != 1 else ''}: {scored:,} scored, {errors}"
-    )
-    console.print(summary_table(summary, bank))
+    for line in summary_lines(summary, bank):
+        console.print(line, markup=False)
 
 
 def warn(message: str) -> None:
