@@ -11,6 +11,7 @@ Methods (facts, not item wording; see shared/clinical-reference.md):
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from operator import attrgetter
 
 from .conditions import Answers, AnswerValue
 from .model import Question, Questionnaire, QuestionType, ScoreScale
@@ -37,9 +38,11 @@ class Scores:
 
     def rule_values(self) -> dict[str, AnswerValue]:
         """The scores rules may test, without the unknown ones (unknown = unanswered)."""
-        values = ((name, getattr(self, name)) for name in SCORE_SUBJECTS)
+        values = zip(SCORE_SUBJECTS, _rule_scores(self), strict=True)
         return {name: value for name, value in values if value is not None}
 
+
+_rule_scores = attrgetter(*SCORE_SUBJECTS)
 
 #: per scale, each question's id and points by answer (yes/no: yes = 1, no = 0)
 ScaleQuestions = dict[ScoreScale, tuple[tuple[str, dict[AnswerValue, int]], ...]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .answers import AnswerSet, validate_answers
 from .conditions import AnswerValue, Predicate, evidence
@@ -17,6 +18,8 @@ from .model import Questionnaire, Rule
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
 from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
+
+_tier_of = attrgetter("tier")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,7 @@ def decide(
                 )
             ]
         )
-    tiers = tuple(sorted({rule.tier for rule in rules}, key=plan.tier_rank.__getitem__))
+    tiers = tuple(sorted(set(map(_tier_of, rules)), key=plan.tier_rank.__getitem__))
     return Decision(scores, facts, rules, tiers)
 
 
