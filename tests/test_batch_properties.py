@@ -19,7 +19,8 @@ from spinetriage.batch_input import CsvSource, Record
 from spinetriage.batch_layout import read_layout
 from spinetriage.batch_output import neutralise
 from spinetriage.batch_rows import RowScorer
-from spinetriage.conditions import compile_condition, evaluate
+from spinetriage.condition_compiler import compile_condition, compile_selection
+from spinetriage.conditions import evaluate
 from spinetriage.errors import AnswerError, InputFileError
 from spinetriage.model import Question, QuestionType, ScoreScale
 from spinetriage.scores import compute_scores
@@ -100,6 +101,7 @@ ANY_VALUE = st.one_of(
     st.sampled_from(["yes", "no", "none", "minor", "significant", "fusion", "low", "high"]),
     st.frozensets(st.sampled_from(["injections", "nsaids", "mri", "none", "fever", "chest"])),
 )
+MATCHING_RULES = compile_selection([(rule, rule.when) for rule in BANK.rules])
 SUBJECTS = sorted({*IDS, "disability_percent", "psychosocial_risk", "psychosocial_total"})
 
 
@@ -109,6 +111,7 @@ def test_compiled_conditions_agree_with_the_tree_walker(answers: dict[str, Any])
     facts = {k: v for k, v in answers.items() if v is not None}
     for condition in ALL_CONDITIONS:
         assert compile_condition(condition)(facts) is evaluate(condition, facts), condition
+    assert MATCHING_RULES(facts) == [r for r in BANK.rules if evaluate(r.when, facts)]
 
 
 def reference_scores(answers: dict[str, Any]) -> dict[str, Any]:

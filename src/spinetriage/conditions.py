@@ -1,8 +1,9 @@
 """The one condition language: branching (`when`) and scoring rules both use it.
 
 A condition is a small tree over answers. Leaves compare one answer (or one derived score) with a
-value; `all`, `any` and `not` combine them; `ref` names a shared definition. There is no `eval`
-and no code in YAML: the vocabulary below is closed.
+value; `all`, `any` and `not` combine them; `ref` names a shared definition. There is no code in
+YAML: the vocabulary below is closed. `evaluate` is the reference evaluator; condition_compiler
+builds faster functions that agree with it, for scoring many answer sets.
 
 Unanswered means "no value": a question that was skipped, not asked (its `when` was false) or left
 blank. Every comparison on an unanswered question is false; only `answered: false` is true for it.
@@ -111,99 +112,6 @@ def evaluate(condition: Condition, answers: Answers) -> bool:
     if isinstance(condition, Not):
         return not evaluate(condition.item, answers)
     return evaluate(condition.target, answers)
-
-
-def compile_condition(condition: Condition) -> Predicate:
-    """Turn a tree into nested closures once, so batch scoring does no tree walking per row.
-
-    Each closure does what `leaf_holds` and `evaluate` do for its node, specialised for the
-    node's operator and value; tests check that both always agree.
-    """
-    if isinstance(condition, Leaf):
-        return _compile_leaf(condition)
-    if isinstance(condition, (All, Any_)):
-        parts = tuple(compile_condition(c) for c in condition.items)
-        return _all_of(parts) if isinstance(condition, All) else _any_of(parts)
-    if isinstance(condition, Not):
-        inner = compile_condition(condition.item)
-        return lambda answers: not inner(answers)
-    return compile_condition(condition.target)
-
-
-def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda answers: first(answers) and second(answers)
-
-    def all_of(answers: Answers) -> bool:
-        for part in parts:  # noqa: SIM110 - a plain loop is faster than all() over a generator
-            if not part(answers):
-                return False
-        return True
-
-    return all_of
-
-
-def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda answers: first(answers) or second(answers)
-
-    def any_of(answers: Answers) -> bool:
-        for part in parts:  # noqa: SIM110 - a plain loop is faster than any() over a generator
-            if part(answers):
-                return True
-        return False
-
-    return any_of
-
-
-def _compile_leaf(leaf: Leaf) -> Predicate:
-    subject, value = leaf.subject, leaf.value
-    if leaf.op is Op.INCLUDES:
-
-        def includes(answers: Answers) -> bool:
-            answer = answers.get(subject)
-            return isinstance(answer, frozenset) and value in answer
-
-        return includes
-    if leaf.op in (Op.AT_LEAST, Op.AT_MOST):
-        assert isinstance(value, (int, float))
-        return _compile_bound(subject, value, at_least=leaf.op is Op.AT_LEAST)
-    if leaf.op is Op.EQUALS and isinstance(value, bool):
-        # bools are singletons: `is` is equality with the same type
-        return lambda answers: answers.get(subject) is value
-    if leaf.op is Op.EQUALS and isinstance(value, str):
-        # no other answer type equals a str
-        return lambda answers: answers.get(subject) == value
-    if leaf.op is Op.IN and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-        codes = frozenset(value)
-        return lambda answers: answers.get(subject) in codes
-    return lambda answers: leaf_holds(leaf, answers.get(subject))
-
-
-def _compile_bound(subject: str, bound: float, at_least: bool) -> Predicate:
-    if at_least:
-
-        def at_least_bound(answers: Answers) -> bool:
-            answer = answers.get(subject)
-            return (
-                isinstance(answer, (int, float))
-                and not isinstance(answer, bool)
-                and answer >= bound
-            )
-
-        return at_least_bound
-
-    def at_most_bound(answers: Answers) -> bool:
-        answer = answers.get(subject)
-        return isinstance(answer, (int, float)) and not isinstance(answer, bool) and answer <= bound
-
-    return at_most_bound
 
 
 def leaves(condition: Condition) -> Iterator[Leaf]:

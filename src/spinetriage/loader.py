@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from .condition_compiler import compile_condition
 from .condition_parser import ConditionParser, Subject
-from .conditions import Condition, compile_condition
+from .conditions import Condition
 from .errors import BankError
 from .model import (
     Choice,

@@ -7,12 +7,13 @@ match, no other answer can lower the urgency a red flag sets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 
 from .answers import AnswerSet, validate_answers
-from .conditions import AnswerValue, Predicate, evidence
+from .condition_compiler import compile_selection
+from .conditions import Answers, AnswerValue, evidence
 from .errors import BankError, Problem
 from .model import Questionnaire, Rule
 from .recovery import recovery_timeline
@@ -40,15 +41,15 @@ class ScoringPlan:
     """What scoring needs from a bank, worked out once when many answer sets are scored."""
 
     scales: ScaleQuestions
-    #: the rules with their compiled conditions, in bank order
-    rules: tuple[tuple[Rule, Predicate], ...]
+    #: facts -> the rules whose condition holds, in bank order (all rules in one function)
+    matching_rules: Callable[[Answers], list[Rule]]
     tier_rank: dict[str, int]
 
 
 def scoring_plan(bank: Questionnaire) -> ScoringPlan:
     return ScoringPlan(
         scale_questions(bank),
-        tuple((rule, rule.matches) for rule in bank.rules if rule.matches is not None),
+        compile_selection([(rule, rule.when) for rule in bank.rules]),
         {tier.id: rank for rank, tier in enumerate(bank.tiers)},
     )
 
@@ -60,7 +61,7 @@ def decide(
     plan = scoring_plan(bank) if plan is None else plan
     scores = compute_scores(bank, answers, plan.scales)
     facts = {**answers, **scores.rule_values()}
-    rules = tuple(rule for rule, matches in plan.rules if matches(facts))
+    rules = tuple(plan.matching_rules(facts))
     if not rules:
         raise BankError(
             [
