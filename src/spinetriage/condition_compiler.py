@@ -7,9 +7,9 @@ Every subject, value and item is passed in as a named constant (`_0`, `_1`, ...)
 or a code can hold any character without changing what runs.
 
 - `compile_condition(c)`: one predicate, answers -> bool (a question's `when`, a rule's `when`).
-- `compile_selection(pairs)`: one function for many conditions, answers -> the items whose
-  condition holds, in order; each definition (`ref`) they use is tested once per call. This is
-  how a bank's rules are matched: about three times faster than one predicate per rule.
+- `compile_selection(pairs)`: one function for many conditions, (answers, scores) -> the items
+  whose condition holds, in order; each definition (`ref`) they use is tested once per call.
+  This is how a bank's rules are matched: about three times faster than one predicate per rule.
 """
 
 from __future__ import annotations
@@ -43,9 +43,15 @@ def compile_condition(condition: Condition) -> Predicate:
     return predicate
 
 
-def compile_selection(pairs: Sequence[tuple[T, Condition]]) -> Callable[[Answers], list[T]]:
-    """The items whose condition holds for some answers, in the order given."""
-    source = _Source(share_definitions=True)
+def compile_selection(
+    pairs: Sequence[tuple[T, Condition]],
+) -> Callable[[Answers, Answers], list[T]]:
+    """`select(answers, scores)`: the items whose condition holds, in the order given.
+
+    Conditions read questions from `answers` and scores (`{score: ...}`) from `scores`, so
+    scoring need not merge the two; `evaluate` sees them merged.
+    """
+    source = _Source(share_definitions=True, separate_scores=True)
     tests = [(source.constant(item), source.expression(condition)) for item, condition in pairs]
     body = [
         *source.definition_lines,
@@ -53,17 +59,21 @@ def compile_selection(pairs: Sequence[tuple[T, Condition]]) -> Callable[[Answers
         *(f"if {test}: found.append({item})" for item, test in tests),
         "return found",
     ]
-    select: Callable[[Answers], list[T]] = source.function("select", body)
+    select: Callable[[Answers, Answers], list[T]] = source.function("select", body)
     return select
 
 
 class _Source:
     """Python source for conditions, and the constants it names."""
 
-    def __init__(self, share_definitions: bool = False, bind_get: bool = True) -> None:
+    def __init__(
+        self, share_definitions: bool = False, bind_get: bool = True, separate_scores: bool = False
+    ) -> None:
         self.constants: dict[str, object] = {"leaf_holds": leaf_holds}
         self.share_definitions = share_definitions
         self.get = "get" if bind_get else "answers.get"
+        #: read scores from a second mapping, `scores`
+        self.separate_scores = separate_scores
         #: definition name -> the local variable holding its truth (shared definitions only)
         self.locals: dict[str, str] = {}
         self.definition_lines: list[str] = []
@@ -73,12 +83,13 @@ class _Source:
         self.constants[name] = value
         return name
 
-    def function(self, name: str, body: list[str]) -> Callable[[Answers], Any]:
+    def function(self, name: str, body: list[str]) -> Callable[..., Any]:
         bind = ["get = answers.get"] if self.get == "get" else []
-        lines = [f"def {name}(answers):", *(f"    {line}" for line in [*bind, *body])]
+        arguments = "answers, scores" if self.separate_scores else "answers"
+        lines = [f"def {name}({arguments}):", *(f"    {line}" for line in [*bind, *body])]
         namespace = dict(self.constants)
         exec(compile("\n".join(lines), f"<spinetriage {name}>", "exec"), namespace)
-        return cast(Callable[[Answers], Any], namespace[name])
+        return cast(Callable[..., Any], namespace[name])
 
     def expression(self, condition: Condition) -> str:
         if isinstance(condition, Leaf):
@@ -106,7 +117,8 @@ class _Source:
 
     def _leaf(self, leaf: Leaf) -> str:
         """What `leaf_holds` does, specialised for the operator and the kind of value."""
-        answer = f"{self.get}({self.constant(leaf.subject)})"
+        read = "scores.get" if leaf.is_score and self.separate_scores else self.get
+        answer = f"{read}({self.constant(leaf.subject)})"
         value = leaf.value
         if leaf.op is Op.EQUALS and isinstance(value, bool):
             # True and False are singletons: `is` is equality with the same type

@@ -10,6 +10,7 @@ Methods (facts, not item wording; see shared/clinical-reference.md):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from operator import attrgetter
 
@@ -44,8 +45,18 @@ class Scores:
 
 _rule_scores = attrgetter(*SCORE_SUBJECTS)
 
-#: per scale, each question's id and points by answer (yes/no: yes = 1, no = 0)
-ScaleQuestions = dict[ScoreScale, tuple[tuple[str, dict[AnswerValue, int]], ...]]
+#: each question's id and points by answer (yes/no: yes = 1, no = 0)
+ScaleItems = tuple[tuple[str, dict[AnswerValue, int]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleQuestions:
+    """The questions feeding each score, worked out once per bank, not once per answer set."""
+
+    disability: ScaleItems
+    psychosocial: ScaleItems
+    psychosocial_distress: ScaleItems
+    treatment_response: ScaleItems
 
 
 def _points_by_answer(question: Question) -> dict[AnswerValue, int]:
@@ -55,17 +66,20 @@ def _points_by_answer(question: Question) -> dict[AnswerValue, int]:
 
 
 def scale_questions(bank: Questionnaire) -> ScaleQuestions:
-    """The questions feeding each score, worked out once per bank, not once per answer set."""
-    return {
-        scale: tuple((q.id, _points_by_answer(q)) for q in bank.questions if q.scale is scale)
-        for scale in ScoreScale
-    }
+    return ScaleQuestions(
+        **{
+            scale.value: tuple(
+                (q.id, _points_by_answer(q)) for q in bank.questions if q.scale is scale
+            )
+            for scale in ScoreScale
+        }
+    )
 
 
-def _scale_sum(scales: ScaleQuestions, scale: ScoreScale, answers: Answers) -> tuple[int, int]:
+def _scale_sum(items: ScaleItems, answers: Answers) -> tuple[int, int]:
     """Total points on one scale, and how many of its questions gave points."""
     total = count = 0
-    for question_id, points_by_answer in scales[scale]:
+    for question_id, points_by_answer in items:
         answer = answers.get(question_id)
         if answer is not None:
             points = points_by_answer.get(answer)
@@ -76,10 +90,9 @@ def _scale_sum(scales: ScaleQuestions, scale: ScoreScale, answers: Answers) -> t
 
 
 def disability_band(percent: float) -> str:
-    for band, top in zip(DISABILITY_BANDS, DISABILITY_BAND_TOPS, strict=True):
-        if percent <= top:
-            return band
-    raise ValueError(f"disability percent {percent} is over 100")
+    if percent > DISABILITY_BAND_TOPS[-1]:
+        raise ValueError(f"disability percent {percent} is over 100")
+    return DISABILITY_BANDS[bisect_left(DISABILITY_BAND_TOPS, percent)]
 
 
 def duration_band(weeks: int) -> str:
@@ -102,10 +115,10 @@ def compute_scores(
 ) -> Scores:
     """The derived scores; pass `scales` (from `scale_questions`) when scoring many answer sets."""
     scales = scale_questions(bank) if scales is None else scales
-    disability, disability_items = _scale_sum(scales, ScoreScale.DISABILITY, answers)
+    disability, disability_items = _scale_sum(scales.disability, answers)
     percent = round(disability / (5 * disability_items) * 100, 1) if disability_items else None
-    distress_points, distress_items = _scale_sum(scales, ScoreScale.PSYCHOSOCIAL_DISTRESS, answers)
-    other_points, other_items = _scale_sum(scales, ScoreScale.PSYCHOSOCIAL, answers)
+    distress_points, distress_items = _scale_sum(scales.psychosocial_distress, answers)
+    other_points, other_items = _scale_sum(scales.psychosocial, answers)
     total = other_points + distress_points if other_items + distress_items else None
     distress = distress_points if distress_items else None
     weeks = _int_answer(answers, "symptom_weeks")
@@ -119,5 +132,5 @@ def compute_scores(
         psychosocial_total=total,
         psychosocial_distress=distress,
         psychosocial_risk=psychosocial_risk(total, distress or 0) if total is not None else None,
-        failed_treatment_count=_scale_sum(scales, ScoreScale.TREATMENT_RESPONSE, answers)[0],
+        failed_treatment_count=_scale_sum(scales.treatment_response, answers)[0],
     )

@@ -28,8 +28,6 @@ class Decision:
     """What the rules decided, before it is dressed as a `Result` (batch rows need only this)."""
 
     scores: Scores
-    #: answers and rule-visible scores together: what the rules were tested on
-    facts: dict[str, AnswerValue]
     #: the rules whose condition holds, in bank order
     rules: tuple[Rule, ...]
     #: every tier some rule matched, most urgent first
@@ -41,8 +39,8 @@ class ScoringPlan:
     """What scoring needs from a bank, worked out once when many answer sets are scored."""
 
     scales: ScaleQuestions
-    #: facts -> the rules whose condition holds, in bank order (all rules in one function)
-    matching_rules: Callable[[Answers], list[Rule]]
+    #: (answers, rule-visible scores) -> the rules whose condition holds, in bank order
+    matching_rules: Callable[[Answers, Answers], list[Rule]]
     tier_rank: dict[str, int]
 
 
@@ -60,8 +58,7 @@ def decide(
     """Scores and matching rules for validated answers (`plan`: precomputed for speed)."""
     plan = scoring_plan(bank) if plan is None else plan
     scores = compute_scores(bank, answers, plan.scales)
-    facts = {**answers, **scores.rule_values()}
-    rules = tuple(plan.matching_rules(facts))
+    rules = tuple(plan.matching_rules(answers, scores.rule_values()))
     if not rules:
         raise BankError(
             [
@@ -74,7 +71,7 @@ def decide(
             ]
         )
     tiers = tuple(sorted(set(map(_tier_of, rules)), key=plan.tier_rank.__getitem__))
-    return Decision(scores, facts, rules, tiers)
+    return Decision(scores, rules, tiers)
 
 
 def triage_answer_set(
@@ -83,7 +80,8 @@ def triage_answer_set(
     """The full result for validated answers (`decision`: already made by `decide`)."""
     answers = answer_set.answers
     decision = decide(bank, answers) if decision is None else decision
-    scores, facts, matched = decision.scores, decision.facts, decision.tiers
+    scores, matched = decision.scores, decision.tiers
+    facts = {**answers, **scores.rule_values()}
     reasons = tuple(
         Reason(
             rule.id,
