@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -112,7 +113,7 @@ def test_compiled_conditions_agree_with_the_tree_walker(answers: dict[str, Any])
     facts = {k: v for k, v in answers.items() if v is not None}
     for condition in ALL_CONDITIONS:
         assert compile_condition(condition)(facts) is evaluate(condition, facts), condition
-    scores = {k: v for k, v in facts.items() if k in SCORE_SUBJECTS}
+    scores = SimpleNamespace(**{name: facts.get(name) for name in SCORE_SUBJECTS})
     questions = {k: v for k, v in facts.items() if k not in SCORE_SUBJECTS}
     expected = [r for r in BANK.rules if evaluate(r.when, facts)]
     assert MATCHING_RULES(questions, scores) == expected

@@ -25,8 +25,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SCORE_COLUMNS = tuple(f.name for f in fields(Scores))
 #: the scores in column order (numbers and the bands named in score_names: never formulas)
 _scores_of = attrgetter(*SCORE_COLUMNS)
-_rule_id = attrgetter("id")
-_red_flag = attrgetter("red_flag")
+#: rule combinations whose cells are remembered
+MEMO_LIMIT = 4096
 PROBLEM_SEPARATOR = " | "
 
 
@@ -63,9 +63,7 @@ class CsvRows:
         bank = context.bank
         self._writer = csv.writer(stream)
         self._rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
-        # the reasons column lists rules most urgent tier first, as Result.reasons does
-        ranks = [self._rank[rule.tier] for rule in bank.rules]
-        self._rules_in_rank_order = ranks == sorted(ranks)
+        self._rule_cells: dict[tuple[int, ...], tuple[str, str]] = {}
         self._urgency = {tier.id: neutralise(tier.urgency) for tier in bank.tiers}
         self._bank = (neutralise(bank.version), neutralise(bank.content_hash))
         self._blank = ("",) * (4 + len(SCORE_COLUMNS) + 1)
@@ -96,9 +94,13 @@ class CsvRows:
             self._writer.writerow((outcome.line, record_id, "error", error, *self._blank))
             return
         tier = decision.tiers[0]
-        rules = decision.rules
-        if not self._rules_in_rank_order:
-            rules = tuple(sorted(rules, key=self._rule_rank))
+        # few combinations of rules occur: their two cells are worked out once each
+        key = tuple(map(id, decision.rules))
+        rule_cells = self._rule_cells.get(key)
+        if rule_cells is None:
+            rule_cells = self._rule_cells_of(decision.rules)
+            if len(self._rule_cells) < MEMO_LIMIT:
+                self._rule_cells[key] = rule_cells
         self._writer.writerow(
             (
                 outcome.line,
@@ -107,16 +109,18 @@ class CsvRows:
                 "",
                 tier,
                 self._urgency[tier],
-                ";".join(map(_rule_id, filter(_red_flag, decision.rules))),
-                ";".join(map(_rule_id, rules)),
+                *rule_cells,
                 *_scores_of(decision.scores),
                 ";".join(outcome.ignored),
                 *self._bank,
             )
         )
 
-    def _rule_rank(self, rule: Rule) -> int:
-        return self._rank[rule.tier]
+    def _rule_cells_of(self, rules: tuple[Rule, ...]) -> tuple[str, str]:
+        """The red flags in bank order, and every rule most urgent tier first (as in Result)."""
+        ranked = sorted(rules, key=lambda rule: self._rank[rule.tier])
+        red_flags = ";".join(rule.id for rule in rules if rule.red_flag)
+        return red_flags, ";".join(rule.id for rule in ranked)
 
 
 class JsonLines:

@@ -7,7 +7,7 @@ Every subject, value and item is passed in as a named constant (`_0`, `_1`, ...)
 or a code can hold any character without changing what runs.
 
 - `compile_condition(c)`: one predicate, answers -> bool (a question's `when`, a rule's `when`).
-- `compile_selection(pairs)`: one function for many conditions, (answers, scores) -> the items
+- `compile_selection(pairs)`: one function for many conditions, (answers, Scores) -> the items
   whose condition holds, in order; each definition (`ref`) they use is tested once per call.
   This is how a bank's rules are matched: about three times faster than one predicate per rule.
 """
@@ -45,11 +45,12 @@ def compile_condition(condition: Condition) -> Predicate:
 
 def compile_selection(
     pairs: Sequence[tuple[T, Condition]],
-) -> Callable[[Answers, Answers], list[T]]:
+) -> Callable[[Answers, object], list[T]]:
     """`select(answers, scores)`: the items whose condition holds, in the order given.
 
-    Conditions read questions from `answers` and scores (`{score: ...}`) from `scores`, so
-    scoring need not merge the two; `evaluate` sees them merged.
+    Conditions read questions from `answers` and a score (`{score: NAME, ...}`) as the attribute
+    NAME of `scores` (None: unknown, like an unanswered question), so scoring need not merge the
+    two; `evaluate` sees them merged into one mapping.
     """
     source = _Source(share_definitions=True, separate_scores=True)
     tests = [(source.constant(item), source.expression(condition)) for item, condition in pairs]
@@ -59,7 +60,7 @@ def compile_selection(
         *(f"if {test}: found.append({item})" for item, test in tests),
         "return found",
     ]
-    select: Callable[[Answers, Answers], list[T]] = source.function("select", body)
+    select: Callable[[Answers, object], list[T]] = source.function("select", body)
     return select
 
 
@@ -72,7 +73,7 @@ class _Source:
         self.constants: dict[str, object] = {"leaf_holds": leaf_holds}
         self.share_definitions = share_definitions
         self.get = "get" if bind_get else "answers.get"
-        #: read scores from a second mapping, `scores`
+        #: read scores from the attributes of a second argument, `scores`
         self.separate_scores = separate_scores
         #: definition name -> the local variable holding its truth (shared definitions only)
         self.locals: dict[str, str] = {}
@@ -117,8 +118,10 @@ class _Source:
 
     def _leaf(self, leaf: Leaf) -> str:
         """What `leaf_holds` does, specialised for the operator and the kind of value."""
-        read = "scores.get" if leaf.is_score and self.separate_scores else self.get
-        answer = f"{read}({self.constant(leaf.subject)})"
+        if leaf.is_score and self.separate_scores:
+            answer = f"getattr(scores, {self.constant(leaf.subject)})"
+        else:
+            answer = f"{self.get}({self.constant(leaf.subject)})"
         value = leaf.value
         if leaf.op is Op.EQUALS and isinstance(value, bool):
             # True and False are singletons: `is` is equality with the same type

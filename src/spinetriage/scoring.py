@@ -39,8 +39,8 @@ class ScoringPlan:
     """What scoring needs from a bank, worked out once when many answer sets are scored."""
 
     scales: ScaleQuestions
-    #: (answers, rule-visible scores) -> the rules whose condition holds, in bank order
-    matching_rules: Callable[[Answers, Answers], list[Rule]]
+    #: (answers, scores) -> the rules whose condition holds, in bank order
+    matching_rules: Callable[[Answers, Scores], list[Rule]]
     tier_rank: dict[str, int]
 
 
@@ -58,7 +58,7 @@ def decide(
     """Scores and matching rules for validated answers (`plan`: precomputed for speed)."""
     plan = scoring_plan(bank) if plan is None else plan
     scores = compute_scores(bank, answers, plan.scales)
-    rules = tuple(plan.matching_rules(answers, scores.rule_values()))
+    rules = tuple(plan.matching_rules(answers, scores))
     if not rules:
         raise BankError(
             [
