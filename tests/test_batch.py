@@ -505,3 +505,12 @@ def test_plain_cells_and_numbers_are_left_alone(tmp_path: Path) -> None:
     _, out, _ = run(tmp_path, answers_csv([answers()]))
     got = read_rows(out)[0]
     assert (got["line"], got["pain_now"], got["disability_percent"]) == ("2", "4", "20.0")
+
+
+def test_every_row_has_the_header_width_and_line_breaks_stay_in_their_cell(tmp_path: Path) -> None:
+    rows = [row("two\nlines", answers()), row("R2", answers(pain_now="x")), row("R\r3", answers())]
+    _, out, _ = run(tmp_path, csv_text(rows))
+    parsed = list(csv.reader(io.StringIO(out, newline="")))
+    assert {len(r) for r in parsed} == {len(parsed[0])}
+    assert [r[1] for r in parsed[1:]] == ["two\nlines", "R2", "R\r3"]
+    assert [r[2] for r in parsed[1:]] == ["ok", "error", "ok"]

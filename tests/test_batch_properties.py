@@ -204,7 +204,10 @@ def test_any_messy_csv_gives_one_output_row_per_input_row(
     records = [r for r in csv.reader(io.StringIO(body, newline="")) if r]
     summary = run_batch(BANK, BatchOptions(str(source), output), lambda message: None)
     with output.open(encoding="utf-8", newline="") as stream:
-        got = read_rows(stream.read())
+        written = stream.read()
+    got = read_rows(written)
+    widths = {len(r) for r in csv.reader(io.StringIO(written, newline=""))}
+    assert widths == {len(got[0]) if got else 21}
     assert summary.rows == len(got) == len(records)
     assert [r["status"] for r in got].count("error") == summary.errors
     assert all(r["status"] == "ok" or r["error"].startswith(f"line {r['line']}: ") for r in got)

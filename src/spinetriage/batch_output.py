@@ -9,6 +9,7 @@ write a class with `write(outcome)` and add a `BatchFormat` to `FORMATS`.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -33,6 +34,16 @@ PROBLEM_SEPARATOR = " | "
 def neutralise(cell: str) -> str:
     """A text cell a spreadsheet will not run as a formula: prefixed with ' when it could be one."""
     return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _has_line_break(text: str) -> bool:
+    return "\n" in text or "\r" in text
+
+
+def _csv_line(cells: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
 
 
 class RowWriter(Protocol):
@@ -61,26 +72,36 @@ class CsvRows:
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
         bank = context.bank
+        self._stream = stream
         self._writer = csv.writer(stream)
+        # A scored row's last cells, the bank's version and hash, are the same on every row:
+        # rendered once with the line end and appended, the csv module need not quote them each
+        # time. The rest is written without a line end, so that writer cannot tell that a line
+        # break in a cell needs quotes: rows with one in their id take the plain writer.
+        self._short_writer = csv.writer(stream, lineterminator="")
+        self._bank = (neutralise(bank.version), neutralise(bank.content_hash))
+        self._ok_end = _csv_line(["", *self._bank])
         self._rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
         self._rule_cells: dict[tuple[int, ...], tuple[str, str]] = {}
         self._urgency = {tier.id: neutralise(tier.urgency) for tier in bank.tiers}
-        self._bank = (neutralise(bank.version), neutralise(bank.content_hash))
-        self._blank = ("",) * (4 + len(SCORE_COLUMNS) + 1)
-        self._writer.writerow(
-            (
-                "line",
-                neutralise(context.id_column),
-                "status",
-                "error",
-                "tier",
-                "urgency",
-                "red_flags",
-                "reasons",
-                *SCORE_COLUMNS,
-                "ignored",
-                "bank_version",
-                "bank_hash",
+        self._short_ok = not any(_has_line_break(u) for u in self._urgency.values())
+        self._blank = ("",) * (4 + len(SCORE_COLUMNS) + 1 + len(self._bank))
+        stream.write(
+            _csv_line(
+                [
+                    "line",
+                    neutralise(context.id_column),
+                    "status",
+                    "error",
+                    "tier",
+                    "urgency",
+                    "red_flags",
+                    "reasons",
+                    *SCORE_COLUMNS,
+                    "ignored",
+                    "bank_version",
+                    "bank_hash",
+                ]
             )
         )
 
@@ -101,20 +122,22 @@ class CsvRows:
             rule_cells = self._rule_cells_of(decision.rules)
             if len(self._rule_cells) < MEMO_LIMIT:
                 self._rule_cells[key] = rule_cells
-        self._writer.writerow(
-            (
-                outcome.line,
-                record_id,
-                "ok",
-                "",
-                tier,
-                self._urgency[tier],
-                *rule_cells,
-                *_scores_of(decision.scores),
-                ";".join(outcome.ignored),
-                *self._bank,
-            )
+        cells = (
+            outcome.line,
+            record_id,
+            "ok",
+            "",
+            tier,
+            self._urgency[tier],
+            *rule_cells,
+            *_scores_of(decision.scores),
+            ";".join(outcome.ignored),
         )
+        if self._short_ok and not _has_line_break(record_id):
+            self._short_writer.writerow(cells)
+            self._stream.write(self._ok_end)
+        else:
+            self._writer.writerow((*cells, *self._bank))
 
     def _rule_cells_of(self, rules: tuple[Rule, ...]) -> tuple[str, str]:
         """The red flags in bank order, and every rule most urgent tier first (as in Result)."""
