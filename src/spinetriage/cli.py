@@ -234,14 +234,13 @@ def batch(
     from .batch import BatchOptions, run_batch
     from .errors import Interrupted
     from .loader import load_questionnaire
-    from .ui.batch_progress import BatchProgress, print_summary, stderr_console, warn
+    from .ui.batch_progress import print_summary, progress_display, warn
 
     settings = _settings(ctx)
     bank = load_questionnaire(settings.questions)
     options = BatchOptions(input_file, output, fmt.value, errors, id_column, strict, encoding)
-    console = stderr_console(settings.no_color)
     try:
-        with BatchProgress(console) as progress:
+        with progress_display(settings.no_color) as progress:
             summary = run_batch(bank, options, warn, progress)
     except BrokenPipeError:
         # whoever read the results stopped (`| head`): no traceback, and no second error when
@@ -250,7 +249,7 @@ def batch(
         raise Interrupted("the output was closed before every row was written") from None
     if output is not None:
         sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
-    print_summary(summary, bank, console)
+    print_summary(summary, bank)
     raise typer.Exit(int(summary.exit_code))
 
 

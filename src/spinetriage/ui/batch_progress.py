@@ -1,43 +1,55 @@
 """Batch run display on stderr: a progress bar when stderr is a terminal, then a short summary.
 
-Standard output stays for the results alone, so `spinetriage batch in.csv > out.csv` works.
+Standard output stays for the results alone, so `spinetriage batch in.csv > out.csv` works. rich
+is imported only for the bar, so a scripted run (stderr not a terminal) does not pay for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from types import TracebackType
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..batch import BatchSummary
 from ..model import Questionnaire
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
 BAR_WIDTH = 30
 
 
-def stderr_console(no_color: bool = False) -> Console:
-    return Console(stderr=True, highlight=False, emoji=False, no_color=no_color or None)
+@contextlib.contextmanager
+def progress_display(no_color: bool = False) -> Iterator[BatchProgress | None]:
+    """A progress bar on stderr while the block runs, or None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    progress = BatchProgress(no_color)
+    progress.progress.start()
+    try:
+        yield progress
+    finally:
+        progress.progress.stop()
 
 
 class BatchProgress:
-    """rich progress over the bytes read (time left) with the rows done and rows per second.
+    """rich progress over the bytes read (time left), with the rows done and rows per second."""
 
-    Shows nothing when stderr is not a terminal (scripts, CI, logs).
-    """
+    def __init__(self, no_color: bool = False) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-    def __init__(self, console: Console) -> None:
-        self._enabled = console.is_terminal
-        self._progress = Progress(
+        console = Console(stderr=True, highlight=False, emoji=False, no_color=no_color or None)
+        self.progress: Progress = Progress(
             TextColumn("Scoring"),
             BarColumn(),
             TaskProgressColumn(),
@@ -48,32 +60,19 @@ class BatchProgress:
             TextColumn("left"),
             console=console,
             transient=True,
-            disable=not self._enabled,
         )
         self._task: TaskID | None = None
 
-    def __enter__(self) -> BatchProgress:
-        self._progress.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._progress.stop()
-
     def start(self, total_bytes: int | None) -> None:
-        self._task = self._progress.add_task("batch", total=total_bytes, rows=0, rate="–")
+        self._task = self.progress.add_task("batch", total=total_bytes, rows=0, rate="–")
 
     def update(self, rows: int, bytes_read: int | None) -> None:
         if self._task is None:
             return
-        task = self._progress.tasks[self._task]
+        task = self.progress.tasks[self._task]
         elapsed = task.elapsed or 0.0
         rate = f"{rows / elapsed:,.0f}" if elapsed > 0 else "–"
-        self._progress.update(self._task, completed=bytes_read or 0, rows=rows, rate=rate)
+        self.progress.update(self._task, completed=bytes_read or 0, rows=rows, rate=rate)
 
 
 def summary_lines(summary: BatchSummary, bank: Questionnaire) -> list[str]:
@@ -91,9 +90,8 @@ def summary_lines(summary: BatchSummary, bank: Questionnaire) -> list[str]:
     return lines
 
 
-def print_summary(summary: BatchSummary, bank: Questionnaire, console: Console) -> None:
-    for line in summary_lines(summary, bank):
-        console.print(line, markup=False)
+def print_summary(summary: BatchSummary, bank: Questionnaire) -> None:
+    sys.stderr.write("".join(f"{line}\n" for line in summary_lines(summary, bank)))
 
 
 def warn(message: str) -> None:
