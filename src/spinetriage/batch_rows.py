@@ -15,7 +15,7 @@ from operator import itemgetter
 from .answers import NO, YES, AnswerSet, InvalidValue, parse_value
 from .batch_input import NUL_MARK, Record
 from .batch_layout import Checkbox, Layout, QuestionColumns
-from .conditions import AnswerValue, Condition, Predicate, describe
+from .conditions import AnswerValue, Condition, Predicate, describe, leaves
 from .dictionary import allowed_values
 from .model import Questionnaire
 from .result import Result
@@ -124,7 +124,13 @@ class _Plan:
 _TICK_ALLOWED = "1 (ticked) or 0 (not ticked), or blank"
 _Step = tuple[_Plan, str, int, dict[str, CellValue], Predicate | None, bool]
 #: a run of questions with the same `when`: the test, the steps, and a picker of all their cells
-_Group = tuple[Predicate | None, tuple[_Step, ...], Callable[[list[str]], tuple[str, ...]]]
+_Group = tuple[
+    Predicate | None,
+    tuple[_Step, ...],
+    Callable[[list[str]], tuple[str, ...]],
+    str,
+    dict[AnswerValue | None, bool] | None,
+]
 
 
 class RowScorer:
@@ -160,7 +166,7 @@ class RowScorer:
         self._always_ids = tuple(p.id for p in always)
         self._always_valid = tuple(p.valid for p in always)
         self._always_cells = _picker(tuple(p.index for p in always))
-        self._groups = _groups([p for p in plans if p not in always])
+        self._groups = _groups([p for p in plans if p not in always], set(self._always_ids))
 
     def score(self, record: Record) -> RowOutcome:
         """The row's outcome: its decision (and result), or every problem found in it."""
@@ -180,15 +186,27 @@ class RowScorer:
             )
         except KeyError:
             answers = {}
-            groups: tuple[_Group, ...] = ((None, self._steps, _no_cells),)
+            groups: tuple[_Group, ...] = ((None, self._steps, _no_cells, "", None),)
         else:
             groups = self._groups
         ignored: list[str] = []
         problems: list[tuple[str, str]] = []
-        for asked_if, steps, group_cells in groups:
+        for asked_if, steps, group_cells, subject, known in groups:
             if asked_if is None:
                 self._walk(steps, cells, answers, ignored, problems)
-            elif asked_if(answers):
+                continue
+            if known is None:
+                asked = asked_if(answers)
+            else:
+                # the `when` reads one always-asked answer: its truth is remembered per answer
+                key = answers.get(subject)
+                remembered = known.get(key)
+                if remembered is None:
+                    remembered = asked_if(answers)
+                    if len(known) < CACHE_LIMIT:
+                        known[key] = remembered
+                asked = remembered
+            if asked:
                 self._walk(steps, cells, answers, ignored, problems, asked_if)
             elif any(group_cells(cells)):
                 # not asked, yet something is written in its cells: see what
@@ -315,30 +333,36 @@ class RowScorer:
         )
 
 
-def _groups(plans: list[_Plan]) -> tuple[_Group, ...]:
-    """Runs of questions sharing one `when` (None: always asked), with a picker of their cells."""
+def _groups(plans: list[_Plan], always_asked: set[str]) -> tuple[_Group, ...]:
+    """Runs of questions sharing one `when` (None: always asked): the test, the steps, a picker
+    of their cells, and, when the test reads a single always-asked answer, that question's id
+    and a dict to remember the test's truth per answer."""
     runs: list[list[_Plan]] = []
     for plan in plans:
         if runs and plan.asked_if is not None and runs[-1][0].asked_if is plan.asked_if:
             runs[-1].append(plan)
         else:
             runs.append([plan])
-    return tuple(
-        (
-            run[0].asked_if,
-            tuple(_step(p) for p in run),
-            _picker(
-                tuple(
-                    index
-                    for p in run
-                    for index in (
-                        (p.index,) if p.index >= 0 else tuple(b.index for b in p.checkboxes)
-                    )
-                )
-            ),
+    groups: list[_Group] = []
+    for run in runs:
+        when = run[0].columns.question.when
+        subjects = {leaf.subject for leaf in leaves(when)} if when is not None else set()
+        subject = next(iter(subjects)) if len(subjects) == 1 else ""
+        indexes = tuple(
+            index
+            for p in run
+            for index in ((p.index,) if p.index >= 0 else tuple(b.index for b in p.checkboxes))
         )
-        for run in runs
-    )
+        groups.append(
+            (
+                run[0].asked_if,
+                tuple(_step(p) for p in run),
+                _picker(indexes),
+                subject,
+                {} if subject in always_asked else None,
+            )
+        )
+    return tuple(groups)
 
 
 def _no_cells(cells: list[str]) -> tuple[str, ...]:
