@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 
 def compile_condition(condition: Condition) -> Predicate:
+    """`predicate(answers)`: whether the condition holds, as `evaluate` says."""
     # a lone leaf (most `when`s) reads its one answer without binding answers.get first
     source = _Source(bind_get=len(list(leaves(condition))) > 1)
     expression = source.expression(condition)
