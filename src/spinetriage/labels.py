@@ -1,0 +1,63 @@
+"""Answers in words a person reads: choice labels rather than codes, `Yes` rather than `True`.
+
+Used by every rendering that shows answers (the review screen, the summary, Markdown), so an
+answer reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from .conditions import AnswerValue
+from .model import Question, Questionnaire
+
+#: the derived scores rules may test, as a person would name them
+SCORE_LABELS = {
+    "disability_percent": "Disability score (%)",
+    "disability_band": "Disability level",
+    "duration_band": "Duration of symptoms",
+    "psychosocial_total": "Psychosocial score (of 9)",
+    "psychosocial_distress": "Distress score (of 5)",
+    "psychosocial_risk": "Psychosocial risk",
+    "failed_treatment_count": "Treatments that did not help enough",
+}
+
+
+def number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def answer_label(question: Question, value: AnswerValue | None) -> str:
+    """One answer as the person would say it: `Yes`, a choice's label, `12 weeks`."""
+    if value is None:
+        return "not answered"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, frozenset):
+        # in the order the choices are listed, not alphabetical order of codes
+        return "; ".join(c.label for c in question.choices if c.code in value) or "none"
+    if isinstance(value, str):
+        choice = question.choice(value)
+        return choice.label if choice is not None else value
+    unit = f" {question.unit}" if question.unit else ""
+    return f"{number_text(value)}{unit}"
+
+
+def subject_label(bank: Questionnaire, subject: str) -> str:
+    """What a rule looked at: a question's text, or a derived score's name."""
+    question = bank.by_id.get(subject)
+    if question is not None:
+        return question.text
+    return SCORE_LABELS.get(subject, subject.replace("_", " "))
+
+
+def evidence_label(bank: Questionnaire, subject: str, value: AnswerValue | None) -> str:
+    """The value behind a rule: a choice label for a question, the value itself for a score."""
+    question = bank.by_id.get(subject)
+    if question is not None:
+        return answer_label(question, value)
+    if value is None:
+        return "not known"
+    if isinstance(value, str):
+        return value.replace("_", " ")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_text(value)
+    return str(value)
