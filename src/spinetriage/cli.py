@@ -35,6 +35,7 @@ class Settings:
 class ResultFormat(str, Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -69,7 +70,8 @@ def root(
         ),
     ] = None,
     fmt: Annotated[
-        ResultFormat, typer.Option("--format", help="Result format: text (default) or json.")
+        ResultFormat,
+        typer.Option("--format", help="Result format: text (default), json or markdown."),
     ] = ResultFormat.text,
     output: Annotated[
         Path | None,
@@ -93,8 +95,18 @@ def root(
     if ctx.invoked_subcommand is not None:
         return
     if answers is None:
-        raise SpinetriageError("the interview is not available yet; see `spinetriage --help`")
-    _score_answer_file(answers, questions, fmt, output, no_color)
+        _interview(questions, fmt, output, no_color)
+    else:
+        _score_answer_file(answers, questions, fmt, output, no_color)
+
+
+def _interview(
+    questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
+) -> None:
+    from .ui.interview import interview_command
+    from .ui.output import OutputFormat
+
+    interview_command(questions, OutputFormat(fmt.value), output, no_color)
 
 
 def _score_answer_file(
@@ -118,7 +130,7 @@ def _score_answer_file(
             f"{path}: question '{question_id}' was answered but would not be asked "
             "given the other answers; its answer was not used\n"
         )
-    emit(triage_answer_set(bank, answer_set), OutputFormat(fmt.value), output, no_color)
+    emit(triage_answer_set(bank, answer_set), OutputFormat(fmt.value), output, no_color, bank)
 
 
 @app.command()

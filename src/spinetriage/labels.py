@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .conditions import AnswerValue
 from .model import Question, Questionnaire
+from .recovery import RecoveryTimeline
+from .scores import Scores
 
 #: the derived scores rules may test, as a person would name them
 SCORE_LABELS = {
@@ -61,3 +63,39 @@ def evidence_label(bank: Questionnaire, subject: str, value: AnswerValue | None)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return number_text(value)
     return str(value)
+
+
+def _known(value: object, suffix: str = "") -> str:
+    return "not known" if value is None else f"{value}{suffix}"
+
+
+def score_lines(scores: Scores) -> list[tuple[str, str]]:
+    """The derived scores as (name, value) lines, compact, for every rendering."""
+    s = scores
+    percent = None if s.disability_percent is None else number_text(s.disability_percent)
+    band = f", {s.disability_band.replace('_', '-')}" if s.disability_band else ""
+    duration = f", {s.duration_band}" if s.duration_band else ""
+    risk = (
+        "not known"
+        if s.psychosocial_risk is None
+        else f"{s.psychosocial_risk} (score {s.psychosocial_total} of 9, "
+        f"distress {s.psychosocial_distress or 0} of 5; STarT Back method)"
+    )
+    return [
+        (
+            "Pain",
+            f"{_known(s.pain_now, '/10')} now · {_known(s.pain_worst, '/10')} at worst "
+            "in the past week",
+        ),
+        ("Disability", f"{_known(percent, '%')}{band} (Oswestry method)"),
+        ("Duration", f"{_known(s.duration_weeks, ' weeks')}{duration}"),
+        ("Psychosocial risk", risk),
+        ("Treatments tried", f"{s.failed_treatment_count} did not help enough"),
+    ]
+
+
+def recovery_line(recovery: RecoveryTimeline) -> str:
+    text = f"{recovery.procedure}, {recovery.weeks_since} weeks ago: {recovery.stage}"
+    if recovery.next_xray_week is not None:
+        text += f"; next planned X-ray at about week {recovery.next_xray_week}"
+    return f"{text} [{recovery.source}]"

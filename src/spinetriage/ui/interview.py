@@ -1,0 +1,268 @@
+"""The interactive interview: renders the flow state machine (flow.py) with questionary and rich.
+
+One question a screen, in the terminal's alternate screen (as full-screen programs do), so going
+back redraws cleanly and the answers do not stay on screen after the interview; the summary is
+printed on the normal screen afterwards. Prompts go to stdout, or to stderr when stdout is
+redirected, so `spinetriage --format json > result.json` works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import Interrupted, NoTerminalError
+from ..flow import Interview
+from ..labels import answer_label
+from ..model import Questionnaire
+from ..result import Result
+from .output import OutputFormat, emit, save
+from .prompts import (
+    Nav,
+    PromptIO,
+    ReviewEntry,
+    ask_after_emergency,
+    ask_question,
+    ask_review,
+    key_hint,
+)
+from .summary import print_summary
+
+CANCELLED = "Interview cancelled; nothing saved."
+NO_TERMINAL = (
+    "the interview needs a terminal to type in, and standard input is not one.\n"
+    "To score answers without a terminal, use `spinetriage --answers FILE` "
+    "(or `spinetriage batch` for many answer sets)."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    result: Result
+    #: set when the person stopped early after an emergency sign
+    note: str | None = None
+
+
+def _is_tty(stream: object) -> bool:
+    try:
+        return stream is not None and bool(stream.isatty())  # type: ignore[attr-defined]
+    except (ValueError, OSError):  # closed
+        return False
+
+
+def open_terminal(no_color: bool) -> tuple[Console, PromptIO]:
+    """The console and prompt I/O of the terminal, or NoTerminalError (exit 2) at once."""
+    if not _is_tty(sys.stdin):
+        raise NoTerminalError(NO_TERMINAL)
+    stream = sys.stdout if _is_tty(sys.stdout) else sys.stderr if _is_tty(sys.stderr) else None
+    if stream is None:
+        raise NoTerminalError(NO_TERMINAL)
+    console = Console(file=stream, no_color=no_color or None, highlight=False, emoji=False)
+    output = None
+    if stream is not sys.stdout:
+        from prompt_toolkit.output import create_output
+
+        output = create_output(stdout=stream)
+    return console, PromptIO(output=output, color=not no_color, width=console.width)
+
+
+# -- screens -------------------------------------------------------------------------------------
+
+
+def _progress_bar(number: int, total: int, width: int) -> Text:
+    done = round(width * (number - 1) / max(total, 1))
+    return Text.assemble(("━" * done, "cyan"), ("─" * (width - done), "dim"))
+
+
+def _header(title: str, where: str, hint: str, width: int, progress: Text | None) -> Group:
+    top = Table.grid(expand=True)
+    top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    top.add_column(justify="right", no_wrap=True)
+    top.add_row(Text(title, style="bold"), Text(where, style="dim"))
+    parts: list[RenderableType] = [top]
+    if progress is not None:
+        parts.append(progress)
+    parts.append(Text(hint, style="dim"))
+    return Group(*parts)
+
+
+def _emergency_banner(interview: Interview) -> Text | None:
+    if not (interview.alerted and interview.emergencies):
+        return None
+    action = interview.bank.tiers[0].action
+    return Text(f"⚠ You reported an emergency sign. {action}", style="bold red")
+
+
+def _question_screen(console: Console, interview: Interview, notice: str | None) -> None:
+    progress = interview.progress
+    question = interview.question
+    assert question is not None
+    width = console.width
+    where = f"question {progress.number} of about {progress.total}"
+    parts: list[RenderableType] = [
+        _header(
+            progress.section.title,
+            where,
+            key_hint(question),
+            width,
+            _progress_bar(progress.number, progress.total, width),
+        )
+    ]
+    banner = _emergency_banner(interview)
+    if banner is not None:
+        parts.append(banner)
+    if notice:
+        parts.append(Text(notice, style="yellow"))
+    if progress.starts_section and progress.section.intro:
+        parts.append(Text(progress.section.intro, style="italic"))
+    console.clear()
+    console.print(Group(*parts))
+    console.print()
+
+
+def _dropped_notice(interview: Interview) -> str | None:
+    count = len(interview.dropped)
+    if not count:
+        return None
+    these = "answer no longer applies" if count == 1 else f"{count} answers no longer apply"
+    return f"Because of that change, {these} and {'was' if count == 1 else 'were'} removed."
+
+
+def _alert_screen(console: Console, interview: Interview) -> None:
+    tier = interview.bank.tiers[0]
+    body = Text("Your answer can be a sign of a medical emergency:\n\n")
+    for rule in interview.new_emergencies():
+        body.append(f"• {rule.reason}\n")
+    body.append(f"\n{tier.action}", style="bold")
+    body.append(
+        "\n\nYou can stop now and see the advice, or carry on: no later answer can make "
+        "this less urgent."
+    )
+    console.clear()
+    console.print(Panel(body, title=f"⚠ {tier.title}", title_align="left", border_style="red"))
+    console.print()
+
+
+def _review_screen(
+    console: Console, interview: Interview, notice: str | None
+) -> tuple[list[ReviewEntry], int]:
+    """Draw the review header; returns the entries and the lines the header took."""
+    bank = interview.bank
+    titles = {s.id: s.title for s in bank.sections}
+    entries = [
+        ReviewEntry(q.id, titles[q.section], q.text, answer_label(q, interview.answers[q.id]))
+        for q in interview.path
+        if q.id in interview.answers
+    ]
+    hint = "↑↓ move · enter: change it, or see the result · ← or Esc back · Ctrl-C quit"
+    parts: list[RenderableType] = [
+        _header("Review your answers", f"{len(entries)} answers", hint, console.width, None)
+    ]
+    banner = _emergency_banner(interview)
+    if banner is not None:
+        parts.append(banner)
+    if notice:
+        parts.append(Text(notice, style="yellow"))
+    header = Group(*parts)
+    console.clear()
+    console.print(header)
+    console.print()
+    return entries, len(console.render_lines(header, pad=False)) + 1
+
+
+# -- the loop ------------------------------------------------------------------------------------
+
+
+def _score(interview: Interview) -> Result:
+    from ..scoring import triage_answer_set
+
+    return triage_answer_set(interview.bank, interview.answer_set())
+
+
+def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcome:
+    """Ask until the person sees the result; KeyboardInterrupt or EOFError when they cancel."""
+    interview = Interview.start(bank)
+    notice: str | None = None
+    changed: str | None = None
+    while True:
+        screen_io = replace(io, width=console.width)
+        if interview.at_review:
+            entries, header_lines = _review_screen(console, interview, notice)
+            notice = None
+            # the prompt's own line, and one spare so the terminal does not scroll
+            choice = ask_review(entries, screen_io, console.height - header_lines - 2, changed)
+            if choice is Nav.DONE:
+                return Outcome(_score(interview))
+            if choice is Nav.BACK:
+                interview = interview.back()
+            else:
+                interview, changed = interview.edit(choice), choice
+            continue
+        question = interview.question
+        assert question is not None
+        _question_screen(console, interview, notice)
+        notice = None
+        value = ask_question(question, interview.previous_answer(), screen_io)
+        if value is Nav.BACK:
+            interview = interview.back()
+            continue
+        interview = interview.answer(value)
+        notice = _dropped_notice(interview)
+        if interview.new_emergencies():
+            _alert_screen(console, interview)
+            progress = interview.progress
+            remaining = progress.total - progress.number + (0 if interview.at_review else 1)
+            decision = ask_after_emergency(screen_io, remaining)
+            if decision is Nav.STOP:
+                answered = len(interview.answer_set().answers)
+                return Outcome(
+                    _score(interview),
+                    f"You stopped after {answered} questions: this is based on your answers so "
+                    "far. No later answer could make it less urgent.",
+                )
+            if decision is Nav.BACK:
+                interview = interview.back()
+                continue
+            interview = interview.acknowledge()
+
+
+@contextlib.contextmanager
+def _alternate_screen(console: Console) -> Iterator[None]:
+    console.set_alt_screen(True)
+    try:
+        yield
+    finally:
+        console.set_alt_screen(False)
+
+
+def interview_command(
+    questions: Path | None, fmt: OutputFormat, output: Path | None, no_color: bool
+) -> None:
+    """`spinetriage` with no command: the interview, then the summary (and the saved result)."""
+    console, io = open_terminal(no_color)
+    try:
+        from ..files import check_writable
+        from ..loader import load_questionnaire
+
+        if output is not None:
+            check_writable(output)
+        bank = load_questionnaire(questions)
+        with _alternate_screen(console):
+            outcome = run_interview(bank, console, io)
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(CANCELLED) from None
+    if output is not None:
+        print_summary(outcome.result, bank, console=console, note=outcome.note)
+        save(outcome.result, fmt, output, bank)
+    elif fmt is OutputFormat.text:
+        print_summary(outcome.result, bank, no_color=no_color, note=outcome.note)
+    else:
+        emit(outcome.result, fmt, None, no_color, bank)
