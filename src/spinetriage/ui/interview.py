@@ -22,7 +22,7 @@ from rich.text import Text
 from ..errors import Interrupted, NoTerminalError
 from ..flow import Interview
 from ..labels import answer_label
-from ..model import Questionnaire
+from ..model import Question, Questionnaire
 from ..result import Result
 from .output import OutputFormat, emit, save
 from .prompts import (
@@ -128,12 +128,17 @@ def _question_screen(console: Console, interview: Interview, notice: str | None)
     console.print()
 
 
-def _dropped_notice(interview: Interview) -> str | None:
+def _change_notice(interview: Interview, question: Question) -> str | None:
+    """On the review screen, what the last answer changed; elsewhere, what it dropped."""
+    parts = []
+    if interview.at_review and interview.reviewed:
+        answer = answer_label(question, interview.answers[question.id])
+        parts.append(f"Changed: {question.text} {answer}")
     count = len(interview.dropped)
-    if not count:
-        return None
-    these = "answer no longer applies" if count == 1 else f"{count} answers no longer apply"
-    return f"Because of that change, {these} and {'was' if count == 1 else 'were'} removed."
+    if count:
+        these = "answer no longer applies" if count == 1 else f"{count} answers no longer apply"
+        parts.append(f"Because of that, {these} and {'was' if count == 1 else 'were'} removed.")
+    return "\n".join(parts) or None
 
 
 def _alert_screen(console: Console, interview: Interview) -> None:
@@ -191,20 +196,16 @@ def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcom
     """Ask until the person sees the result; KeyboardInterrupt or EOFError when they cancel."""
     interview = Interview.start(bank)
     notice: str | None = None
-    changed: str | None = None
     while True:
         screen_io = replace(io, width=console.width)
         if interview.at_review:
             entries, header_lines = _review_screen(console, interview, notice)
             notice = None
             # the prompt's own line, and one spare so the terminal does not scroll
-            choice = ask_review(entries, screen_io, console.height - header_lines - 2, changed)
+            choice = ask_review(entries, screen_io, console.height - header_lines - 2)
             if choice is Nav.DONE:
                 return Outcome(_score(interview))
-            if choice is Nav.BACK:
-                interview = interview.back()
-            else:
-                interview, changed = interview.edit(choice), choice
+            interview = interview.back() if choice is Nav.BACK else interview.edit(choice)
             continue
         question = interview.question
         assert question is not None
@@ -215,7 +216,7 @@ def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcom
             interview = interview.back()
             continue
         interview = interview.answer(value)
-        notice = _dropped_notice(interview)
+        notice = _change_notice(interview, question)
         if interview.new_emergencies():
             _alert_screen(console, interview)
             progress = interview.progress

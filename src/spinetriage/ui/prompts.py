@@ -329,16 +329,11 @@ def review_lines(entries: Sequence[ReviewEntry], width: int) -> list[tuple[str |
     return lines
 
 
-def ask_review(
-    entries: Sequence[ReviewEntry],
-    io: PromptIO,
-    list_height: int | None = None,
-    pointed: str | None = None,
-) -> Any:
+def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | None = None) -> Any:
     """The review list: returns Nav.DONE, Nav.BACK or the id of the question to change.
 
-    `list_height` caps the rows the list takes, so the screen's header stays in view and the
-    list scrolls under it; the pointer starts on question `pointed` (the one just changed).
+    The pointer starts on "See my result". `list_height` caps the rows the list takes, so the
+    screen's header stays in view and the list scrolls under it.
     """
     choices: list[questionary.Choice] = [questionary.Choice("See my result", Nav.DONE)]
     # 3 columns for questionary's pointer
@@ -351,7 +346,6 @@ def ask_review(
     prompt = questionary.select(
         "Check your answers. Choose one to change it, or see your result.",
         choices=choices,
-        default=pointed if any(e.question_id == pointed for e in entries) else None,
         instruction=" ",
         use_jk_keys=False,
         **io.kwargs(),
