@@ -95,7 +95,9 @@ def score_lines(scores: Scores) -> list[tuple[str, str]]:
 
 
 def recovery_line(recovery: RecoveryTimeline) -> str:
-    text = f"{recovery.procedure}, {recovery.weeks_since} weeks ago: {recovery.stage}"
+    """Where the person is in the recovery after an operation, as one sentence or three."""
+    stage = recovery.stage[:1].upper() + recovery.stage[1:]
+    text = f"{recovery.procedure.capitalize()}, {recovery.weeks_since} weeks ago. {stage}."
     if recovery.next_xray_week is not None:
-        text += f"; next planned X-ray at about week {recovery.next_xray_week}"
+        text += f" Next planned X-ray: at about week {recovery.next_xray_week}."
     return f"{text} [{recovery.source}]"

@@ -70,9 +70,9 @@ def render_markdown(result: Result, bank: Questionnaire | None = None) -> str:
     out += ["", f"## Options: {escape(result.tier_title)}", ""]
     for option in result.options:
         out.append(f"- **{escape(option.name)}**: {escape(option.description)}")
-        out.append(f"  Source: {escape(option.source_title)} \\[{escape(option.source)}\\]")
+        out.append(f"  - Source: {escape(option.source_title)} \\[{escape(option.source)}\\]")
         if option.evidence:
-            out.append(f"  *Evidence note: {escape(option.evidence)}*")
+            out.append(f"  - *Evidence note: {escape(option.evidence)}*")
     if result.risks:
         out += ["", "## Risks to discuss", "", *(f"- {escape(r)}" for r in result.risks)]
     if result.evidence_notes:
