@@ -72,8 +72,11 @@ def test_emergency_then_stop_shows_the_emergency_result(
     outcome, _ = interview(bank, pipe, ["y", ENTER])
     assert outcome.result.tier == "emergency"
     assert outcome.note is not None
-    assert outcome.note.startswith("You stopped after 1 questions")
+    assert outcome.note.startswith("You stopped after 1 question: ")
     assert [r.rule_id for r in outcome.result.red_flags] == ["ces_bladder_bowel"]
+    # rules of less urgent tiers would be judged on unasked questions: left out
+    assert [r.rule_id for r in outcome.result.reasons] == ["ces_bladder_bowel"]
+    assert outcome.result.matched_tiers == ("emergency",)
 
 
 def test_emergency_then_go_back_lets_the_answer_be_changed(

@@ -150,7 +150,7 @@ def test_emergency_answer_is_reported_at_once_and_stop_shows_the_result(
     child.expect("Stop here and see what to do now")
     child.send(ENTER)
     child.expect("EMERGENCY")
-    child.expect("You stopped after 1 questions")
+    child.expect("You stopped after 1 question: ")
     assert finish(child) == 0
 
 

@@ -107,7 +107,15 @@ def _question_screen(console: Console, interview: Interview, notice: str | None)
     assert question is not None
     width = console.width
     where = f"question {progress.number} of about {progress.total}"
-    parts: list[RenderableType] = [
+    parts: list[RenderableType] = []
+    if progress.number == 1:
+        parts.append(
+            Text(
+                f"{interview.bank.title}: it informs, it does not diagnose.\n",
+                style="bold cyan",
+            )
+        )
+    parts.append(
         _header(
             progress.section.title,
             where,
@@ -115,7 +123,7 @@ def _question_screen(console: Console, interview: Interview, notice: str | None)
             width,
             _progress_bar(progress.number, progress.total, width),
         )
-    ]
+    )
     banner = _emergency_banner(interview)
     if banner is not None:
         parts.append(banner)
@@ -192,6 +200,27 @@ def _score(interview: Interview) -> Result:
     return triage_answer_set(interview.bank, interview.answer_set())
 
 
+def _stopped(interview: Interview) -> Outcome:
+    """The result when the person stops after an emergency sign: that tier's reasons only.
+
+    Rules of less urgent tiers would be judged on missing answers (a question not yet asked
+    reads as unanswered), so they are left out rather than shown as if they held.
+    """
+    result = _score(interview)
+    result = replace(
+        result,
+        reasons=tuple(r for r in result.reasons if r.tier == result.tier),
+        matched_tiers=(result.tier,),
+    )
+    answered = len(interview.answer_set().answers)
+    questions = "question" if answered == 1 else "questions"
+    return Outcome(
+        result,
+        f"You stopped after {answered} {questions}: this is based on your answers so far. "
+        "No later answer could make it less urgent.",
+    )
+
+
 def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcome:
     """Ask until the person sees the result; KeyboardInterrupt or EOFError when they cancel."""
     interview = Interview.start(bank)
@@ -213,6 +242,8 @@ def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcom
         notice = None
         value = ask_question(question, interview.previous_answer(), screen_io)
         if value is Nav.BACK:
+            if not interview.can_go_back:
+                notice = "This is the first question: there is none before it."
             interview = interview.back()
             continue
         interview = interview.answer(value)
@@ -223,12 +254,7 @@ def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcom
             remaining = progress.total - progress.number + (0 if interview.at_review else 1)
             decision = ask_after_emergency(screen_io, remaining)
             if decision is Nav.STOP:
-                answered = len(interview.answer_set().answers)
-                return Outcome(
-                    _score(interview),
-                    f"You stopped after {answered} questions: this is based on your answers so "
-                    "far. No later answer could make it less urgent.",
-                )
+                return _stopped(interview)
             if decision is Nav.BACK:
                 interview = interview.back()
                 continue
@@ -267,3 +293,6 @@ def interview_command(
         print_summary(outcome.result, bank, no_color=no_color, note=outcome.note)
     else:
         emit(outcome.result, fmt, None, no_color, bank)
+    if output is None and console.file is not sys.stdout:
+        # the prompts were on stderr because stdout is redirected: say where the result went
+        console.print(f"The {fmt.value} result was written to standard output.")
