@@ -10,7 +10,7 @@ not identified: spinetriage collects no name, so `subject` says who answered in 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from .._version import __version__
@@ -64,7 +64,9 @@ def result_bundle(
     """The Bundle for one result; `authored` defaults to now (UTC), `new_urn` to random UUIDs."""
     when = fhir_datetime(authored)
     response_urn = new_urn()
-    entries = [(response_urn, questionnaire_response(result, bank, when))]
+    if result.bank.content_hash != bank.content_hash:
+        raise ValueError(f"the result was scored with another bank ({result.bank.content_hash})")
+    entries = [(response_urn, questionnaire_response(bank, result.answer_map, when))]
     entries.extend((new_urn(), obs) for obs in score_observations(result, response_urn, when))
     basis = [response_urn, *(urn for urn, _ in entries[1:])]
     entries.append((new_urn(), risk_assessment(result, bank, basis, when)))
@@ -76,9 +78,10 @@ def result_bundle(
     }
 
 
-def questionnaire_response(result: Result, bank: Questionnaire, authored: str) -> Resource:
-    """The answers of a result, only for the questions that were asked and answered."""
-    answers = result.answer_map
+def questionnaire_response(
+    bank: Questionnaire, answers: Mapping[str, AnswerValue], authored: str
+) -> Resource:
+    """Validated answers (those of a result: only the questions asked) as a response."""
     groups = []
     for section in bank.sections:
         items = [
