@@ -9,9 +9,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import spinetriage
 from answer_builders import answers, with_treatments
+from answer_strategies import answer_sets
+from clinical_cases import CLINICAL_CASES
 from fhir_checks import check_bundle, check_response, enabled_questions, walk
 from spinetriage.answers import asked_questions
 from spinetriage.fhir import answers_from_response, questionnaire_resource, result_bundle
@@ -20,81 +23,19 @@ from spinetriage.result import Result
 
 AUTHORED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 TIER_SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/tier"
+BANK = spinetriage.load_questionnaire()
+QUESTIONNAIRE = questionnaire_resource(BANK)
 
-SPONDYLOLISTHESIS: dict[str, Any] = {
-    "diagnosis_known": "yes",
-    "diagnoses": "spondylolisthesis;degenerative_disc_disease",
-    "spine_levels": "l4_l5",
-    "imaging_done": "xray;mri",
-    "imaging_matches": "yes",
-    "symptom_weeks": 30,
-    "pain_worst": 8,
-    **dict.fromkeys(("dis_lifting", "dis_walking", "dis_standing", "dis_social"), "marked"),
-    "avoid_surgery": "no",
-}
-SCIATICA: dict[str, Any] = {
-    "leg_pain": "one_side",
-    "leg_pain_below_knee": "yes",
-    "numbness": "yes",
-    "tingling": "yes",
-    "diagnosis_known": "yes",
-    "diagnoses": "foraminal_stenosis",
-    "spine_levels": "l5_s1",
-    "imaging_done": "mri",
-    "imaging_matches": "yes",
-    "symptom_weeks": 16,
-    "pain_worst": 8,
-}
-CONSERVATIVE_AND_INJECTIONS = ("physical_therapy", "nsaids", "injections")
-#: one synthetic answer set per tier, most urgent first
-TIER_CASES = [
-    pytest.param(answers(rf_bladder_bowel="yes"), "emergency", id="emergency"),
-    pytest.param(answers(rf_fever="yes"), "urgent", id="urgent"),
-    pytest.param(
-        with_treatments(*CONSERVATIVE_AND_INJECTIONS, weeks=12, **SPONDYLOLISTHESIS),
-        "fusion",
-        id="fusion",
-    ),
-    pytest.param(
-        with_treatments(
-            *CONSERVATIVE_AND_INJECTIONS,
-            weeks=12,
-            **{**SCIATICA, "avoid_surgery": "no", "leg_weakness": "mild"},
-        ),
-        "surgical_decompression",
-        id="surgical-decompression",
-    ),
-    pytest.param(
-        with_treatments("physical_therapy", "injections"), "regenerative", id="regenerative"
-    ),
-    pytest.param(
-        with_treatments("physical_therapy", **SCIATICA), "interventional", id="interventional"
-    ),
-    pytest.param(answers(), "conservative", id="conservative"),
-    pytest.param(
-        answers(
-            had_spine_surgery="yes",
-            surgery_procedure="fusion",
-            fusion_level="l5_s1",
-            weeks_since_surgery=8,
-            postop_walking="daily",
-            postop_xrays="on_schedule",
-            postop_warning_signs="none",
-        ),
-        "postop",
-        id="postop",
-    ),
-]
+ROUND_TRIP = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module")
-def bank() -> Questionnaire:
-    return spinetriage.load_questionnaire()
-
-
-@pytest.fixture(scope="module")
-def questionnaire(bank: Questionnaire) -> dict[str, Any]:
-    return questionnaire_resource(bank)
+def questionnaire() -> dict[str, Any]:
+    return QUESTIONNAIRE
 
 
 def numbered_urns() -> Callable[[], str]:
@@ -119,12 +60,26 @@ def same_result(one: Result, other: Result) -> bool:
     )
 
 
-@pytest.mark.parametrize(("raw", "tier"), TIER_CASES)
+@pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
 def test_bundle_validates_and_round_trips(
-    bank: Questionnaire, questionnaire: dict[str, Any], raw: dict[str, Any], tier: str
+    bank: Questionnaire,
+    questionnaire: dict[str, Any],
+    raw: dict[str, Any],
+    tier: str,
+    rule_ids: tuple[str, ...],
 ) -> None:
     result = spinetriage.triage(raw, bank)
     assert result.tier == tier
+    assert_round_trip(bank, questionnaire, result)
+
+
+@ROUND_TRIP
+@given(raw=answer_sets(BANK))
+def test_random_answer_sets_round_trip(raw: dict[str, Any]) -> None:
+    assert_round_trip(BANK, QUESTIONNAIRE, spinetriage.triage(raw, BANK))
+
+
+def assert_round_trip(bank: Questionnaire, questionnaire: dict[str, Any], result: Result) -> None:
     bundle = result_bundle(result, bank, AUTHORED)
     check_bundle(bundle)
     (response,) = resources(bundle, "QuestionnaireResponse")

@@ -25,11 +25,6 @@ TEST_SYSTEM = "https://spinetriage.example/fhir/CodeSystem/fhir-branching-test/"
 
 
 @pytest.fixture(scope="module")
-def bank() -> Questionnaire:
-    return spinetriage.load_questionnaire()
-
-
-@pytest.fixture(scope="module")
 def items(bank: Questionnaire) -> dict[str, dict[str, Any]]:
     return check_questionnaire(questionnaire_resource(bank))
 

@@ -22,11 +22,6 @@ Resource = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def bank() -> Questionnaire:
-    return spinetriage.load_questionnaire()
-
-
-@pytest.fixture(scope="module")
 def bundle(bank: Questionnaire) -> Resource:
     result = spinetriage.triage(with_treatments("injections", rf_fever="yes"), bank)
     return result_bundle(result, bank, datetime(2025, 1, 1, tzinfo=timezone.utc))
