@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from answer_builders import BASELINE
+from cli_runner import SPINETRIAGE, run
 from spinetriage.cli import ResultFormat
 from spinetriage.errors import ExitCode
-from spinetriage.loader import load_questionnaire
+from spinetriage.model import Questionnaire
 from spinetriage.scoring import triage
 from spinetriage.ui.markdown import render_markdown
 from spinetriage.ui.output import RENDERERS, OutputFormat
 from spinetriage.ui.summary import render_text
 
-SCRIPT = Path(sys.executable).parent / "spinetriage"
 TIMEOUT = 30
 
 NO_TERMINAL = [
@@ -27,20 +27,6 @@ NO_TERMINAL = [
     "spinetriage: To score answers without a terminal, use `spinetriage --answers FILE` "
     "(or `spinetriage batch` for many answer sets).",
 ]
-
-
-def run(
-    *args: str, stdin: int | None = subprocess.DEVNULL, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SCRIPT), *args],
-        stdin=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        cwd=cwd,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -56,14 +42,15 @@ def test_every_format_has_a_renderer() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
-def test_output_file_is_private_and_complete(answer_file: Path, tmp_path: Path, fmt: str) -> None:
+def test_output_file_is_private_and_complete(
+    answer_file: Path, tmp_path: Path, fmt: str, bank: Questionnaire
+) -> None:
     target = tmp_path / f"result.{fmt}"
     done = run("--answers", str(answer_file), "--format", fmt, "--output", str(target))
     assert done.returncode == ExitCode.OK, done.stderr
     assert done.stdout == ""
-    assert done.stderr == f"Saved the {fmt} result to {target} (readable only by you)\n"
+    assert done.stderr == f"Saved the {fmt} result to {target}\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    bank = load_questionnaire()
     result = triage(BASELINE, bank)
     saved = target.read_text(encoding="utf-8")
     if fmt == "json":
@@ -82,11 +69,11 @@ def test_markdown_to_stdout(answer_file: Path) -> None:
     assert done.stdout.startswith("# spinetriage result: Conservative care\n")
 
 
-def test_text_to_a_pipe_is_plain_80_columns(answer_file: Path) -> None:
-    done = run("--answers", str(answer_file))
+def test_text_to_a_pipe_is_plain_80_columns(answer_file: Path, bank: Questionnaire) -> None:
+    done = run("--answers", str(answer_file), env={"NO_COLOR": "", "COLUMNS": "120"})
     assert done.returncode == ExitCode.OK
     assert "\x1b" not in done.stdout
-    assert done.stdout == render_text(triage(BASELINE, load_questionnaire()), load_questionnaire())
+    assert done.stdout == render_text(triage(BASELINE, bank), bank)
 
 
 def test_no_terminal_is_a_usage_error_at_once() -> None:
@@ -98,7 +85,7 @@ def test_no_terminal_is_a_usage_error_at_once() -> None:
 
 def test_closed_stdin_is_a_usage_error() -> None:
     done = subprocess.run(
-        ["sh", "-c", f'exec "{SCRIPT}" <&-'],
+        ["sh", "-c", f'exec "{SPINETRIAGE}" <&-'],
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
@@ -117,7 +104,7 @@ def test_no_terminal_wins_over_output_options(tmp_path: Path) -> None:
 
 def test_help_does_not_import_questionary() -> None:
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", str(SCRIPT), "--help"],
+        [sys.executable, "-X", "importtime", str(SPINETRIAGE), "--help"],
         capture_output=True,
         text=True,
         timeout=TIMEOUT,

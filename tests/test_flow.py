@@ -9,13 +9,7 @@ import pytest
 from answer_builders import BASELINE, answers, with_treatments
 from spinetriage.answers import asked_questions, parse_value, validate_answers
 from spinetriage.flow import Interview, emergency_rules
-from spinetriage.loader import load_questionnaire
 from spinetriage.model import Questionnaire
-
-
-@pytest.fixture(scope="module")
-def bank() -> Questionnaire:
-    return load_questionnaire()
 
 
 def answer_raw(interview: Interview, raw: Any) -> Interview:

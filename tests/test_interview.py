@@ -17,7 +17,6 @@ from rich.console import Console
 from answer_builders import BASELINE
 from keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE
 from spinetriage.answers import validate_answers
-from spinetriage.loader import load_questionnaire
 from spinetriage.model import Questionnaire
 from spinetriage.ui.interview import Outcome, run_interview
 from spinetriage.ui.prompts import PromptIO
@@ -25,11 +24,6 @@ from spinetriage.ui.prompts import PromptIO
 pytestmark = pytest.mark.timeout(30)
 
 SEE_RESULT = ENTER
-
-
-@pytest.fixture(scope="module")
-def bank() -> Questionnaire:
-    return load_questionnaire()
 
 
 @pytest.fixture

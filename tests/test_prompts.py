@@ -15,7 +15,6 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from keys import BACKSPACE, CTRL_C, CTRL_D, DOWN, ENTER, ESC, LEFT, SPACE, UP
-from spinetriage.loader import load_questionnaire
 from spinetriage.model import Questionnaire
 from spinetriage.ui.prompts import (
     Nav,
@@ -30,11 +29,6 @@ from spinetriage.ui.prompts import (
 )
 
 pytestmark = pytest.mark.timeout(20)
-
-
-@pytest.fixture(scope="module")
-def bank() -> Questionnaire:
-    return load_questionnaire()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from answer_builders import BASELINE, answers, with_treatments
-from spinetriage.loader import load_questionnaire
 from spinetriage.model import Questionnaire
 from spinetriage.result import Result
 from spinetriage.scoring import triage
@@ -62,11 +61,6 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
         "postop",
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def bank() -> Questionnaire:
-    return load_questionnaire()
 
 
 def result_for(bank: Questionnaire, case: str) -> Result:

@@ -21,7 +21,7 @@ import pytest
 from answer_builders import BASELINE
 from keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT
 from spinetriage.answers import asked_questions, validate_answers
-from spinetriage.loader import load_questionnaire
+from spinetriage.model import Questionnaire
 
 pytestmark = [pytest.mark.pty, pytest.mark.timeout(120)]
 
@@ -72,9 +72,8 @@ def opening(text: str) -> str:
 
 
 def test_interview_with_back_and_a_review_change(
-    spawn: list[pexpect.spawn], tmp_path: Path
+    spawn: list[pexpect.spawn], tmp_path: Path, bank: Questionnaire
 ) -> None:
-    bank = load_questionnaire()
     path = asked_questions(bank, validate_answers(bank, BASELINE).answers)
     assert len(path) == len(BASELINE_KEYS)
     child = start(spawn, "--output", "result.md", "--format", "markdown", cwd=tmp_path)
@@ -122,9 +121,12 @@ def test_interview_with_back_and_a_review_change(
     ],
 )
 def test_cancel_leaves_nothing(
-    spawn: list[pexpect.spawn], tmp_path: Path, keys_before: list[str], key: str
+    spawn: list[pexpect.spawn],
+    tmp_path: Path,
+    bank: Questionnaire,
+    keys_before: list[str],
+    key: str,
 ) -> None:
-    bank = load_questionnaire()
     path = asked_questions(bank, validate_answers(bank, BASELINE).answers)
     child = start(spawn, "--output", "result.json", "--format", "json", cwd=tmp_path)
     for question, keys in zip(path, keys_before, strict=False):

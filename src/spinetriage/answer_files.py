@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from .errors import InputFileError
+from .errors import AnswerError, InputFileError
+from .model import Questionnaire
 
 MAX_ANSWER_BYTES = 1_000_000
 
 
-def read_answer_file(path: Path) -> dict[str, object]:
+def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str, object]:
     """The raw answers in a file; InputFileError (exit 2) when the file itself is unusable.
 
-    A FHIR QuestionnaireResponse is recognised by its resourceType and read by the fhir module.
+    A FHIR QuestionnaireResponse (or a Bundle holding one) is recognised by its resourceType and
+    read by the fhir module against `bank` (default: the packaged bank).
     """
     try:
         if path.stat().st_size > MAX_ANSWER_BYTES:
@@ -32,7 +35,23 @@ def read_answer_file(path: Path) -> dict[str, object]:
         raise InputFileError(
             f"{path}: expected a mapping of question ids to answers, got {type(data).__name__}"
         )
+    if "resourceType" in data:
+        return _read_fhir(path, data, bank)
     return {str(key): value for key, value in data.items()}
+
+
+def _read_fhir(
+    path: Path, resource: dict[str, Any], bank: Questionnaire | None
+) -> dict[str, object]:
+    from .fhir import answers_from_response
+    from .loader import load_questionnaire
+
+    try:
+        return answers_from_response(bank or load_questionnaire(), resource)
+    except InputFileError as error:
+        raise InputFileError(f"{path}: {error}") from None
+    except AnswerError as error:
+        raise AnswerError([f"{path}: {problem}" for problem in error.problems]) from None
 
 
 def _parse(path: Path, text: str) -> object:

@@ -36,6 +36,7 @@ class ResultFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    fhir = "fhir"
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -71,7 +72,10 @@ def root(
     ] = None,
     fmt: Annotated[
         ResultFormat,
-        typer.Option("--format", help="Result format: text (default), json or markdown."),
+        typer.Option(
+            "--format",
+            help="Result format: text (default), json, markdown, or fhir (a FHIR R4 Bundle).",
+        ),
     ] = ResultFormat.text,
     output: Annotated[
         Path | None,
@@ -120,7 +124,7 @@ def _score_answer_file(
     from .ui.output import OutputFormat, emit
 
     bank = load_questionnaire(questions)
-    raw = read_answer_file(path)
+    raw = read_answer_file(path, bank)
     try:
         answer_set = validate_answers(bank, raw)
     except AnswerError as error:
@@ -155,6 +159,40 @@ def check(
         f"{bank.condition_count} conditions ({len(bank.rules)} rules), {len(bank.tiers)} tiers; "
         f"version {bank.version}, {bank.content_hash[:19]}"
     )
+
+
+@app.command("export-fhir")
+def export_fhir(
+    ctx: typer.Context,
+    questions: Annotated[
+        Path | None,
+        typer.Option(
+            "--questions",
+            help="Export this question bank instead of the packaged one.",
+            dir_okay=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Save to this file instead of printing.", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
+    import json
+
+    from .fhir import questionnaire_resource
+    from .files import write_private
+    from .loader import load_questionnaire
+
+    bank = load_questionnaire(questions or _settings(ctx).questions)
+    text = json.dumps(questionnaire_resource(bank), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_private(output, text)
+        sys.stderr.write(f"Saved the FHIR Questionnaire to {output}\n")
 
 
 class DictionaryFormat(str, Enum):

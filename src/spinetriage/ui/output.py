@@ -22,9 +22,7 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-Renderer = Callable[[Result, "Questionnaire | None"], str]
+    fhir = "fhir"
 
 
 def _text(result: Result, bank: Questionnaire | None) -> str:
@@ -43,10 +41,20 @@ def _markdown(result: Result, bank: Questionnaire | None) -> str:
     return render_markdown(result, bank)
 
 
-RENDERERS: dict[OutputFormat, Renderer] = {
+def _fhir(result: Result, bank: Questionnaire | None) -> str:
+    from ..fhir import result_bundle
+
+    if bank is None:
+        raise ValueError("the fhir format needs the question bank the result came from")
+    return json.dumps(result_bundle(result, bank), indent=2, ensure_ascii=False) + "\n"
+
+
+#: how each format renders a result (the bank is needed by formats that restate the questions)
+RENDERERS: dict[OutputFormat, Callable[[Result, Questionnaire | None], str]] = {
     OutputFormat.text: _text,
     OutputFormat.json: _json,
     OutputFormat.markdown: _markdown,
+    OutputFormat.fhir: _fhir,
 }
 
 
@@ -59,7 +67,7 @@ def save(
 ) -> None:
     """Write the rendering to `output` atomically, readable only by its owner (mode 0600)."""
     write_private(output, render(result, fmt, bank))
-    sys.stderr.write(f"Saved the {fmt.value} result to {output} (readable only by you)\n")
+    sys.stderr.write(f"Saved the {fmt.value} result to {output}\n")
 
 
 def emit(
@@ -69,7 +77,7 @@ def emit(
     no_color: bool,
     bank: Questionnaire | None = None,
 ) -> None:
-    """Save to `output`, or print to stdout (text as the rich summary)."""
+    """Save to `output` (atomically, mode 0600), or print to stdout (text as the summary)."""
     if output is not None:
         save(result, fmt, output, bank)
     elif fmt is OutputFormat.text:
