@@ -7,9 +7,12 @@ from typing import Any
 import pytest
 
 from answer_builders import BASELINE, answers, with_treatments
+from clinical_cases import CLINICAL_CASES
 from spinetriage.answers import asked_questions, parse_value, validate_answers
+from spinetriage.conditions import leaves
 from spinetriage.flow import Interview, emergency_rules
 from spinetriage.model import Questionnaire
+from spinetriage.scoring import triage_answer_set
 
 
 def answer_raw(interview: Interview, raw: Any) -> Interview:
@@ -239,3 +242,27 @@ def test_emergency_rules_match_the_scoring_tier(
 ) -> None:
     answer_set = validate_answers(bank, answers(**changes))
     assert [r.id for r in emergency_rules(bank, answer_set.answers)] == expected
+
+
+@pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
+def test_vignettes_through_the_flow(
+    bank: Questionnaire, raw: dict[str, Any], tier: str, rule_ids: tuple[str, ...]
+) -> None:
+    """The flow asks exactly the questions an answer file needs, and the alert fires exactly
+    when the result will be an emergency, as soon as the first emergency answer is given."""
+    interview = Interview.start(bank)
+    alerted_at: str | None = None
+    while not interview.at_review:
+        asked = interview.current
+        assert asked is not None
+        interview = answer_raw(interview, raw[asked])
+        if alerted_at is None and interview.new_emergencies():
+            alerted_at = asked
+            interview = interview.acknowledge()
+    expected = validate_answers(bank, raw)
+    assert interview.answer_set().answers == expected.answers
+    assert triage_answer_set(bank, interview.answer_set()).tier == tier
+    assert (alerted_at is not None) is (tier == bank.tiers[0].id)
+    if alerted_at is not None:
+        named = [r for r in bank.rules if r.tier == tier and r.id in rule_ids]
+        assert alerted_at in {leaf.subject for rule in named for leaf in leaves(rule.when)}
