@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -82,7 +82,7 @@ def _progress_bar(number: int, total: int, width: int) -> Text:
     return Text.assemble(("━" * done, "cyan"), ("─" * (width - done), "dim"))
 
 
-def _header(title: str, where: str, hint: str, width: int, progress: Text | None) -> Group:
+def _header(title: str, where: str, hint: str, progress: Text | None) -> Group:
     top = Table.grid(expand=True)
     top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     top.add_column(justify="right", no_wrap=True)
@@ -94,46 +94,48 @@ def _header(title: str, where: str, hint: str, width: int, progress: Text | None
     return Group(*parts)
 
 
-def _emergency_banner(interview: Interview) -> Text | None:
-    if not (interview.alerted and interview.emergencies):
-        return None
-    action = interview.bank.tiers[0].action
-    return Text(f"⚠ You reported an emergency sign. {action}", style="bold red")
+def _draw(
+    console: Console,
+    interview: Interview,
+    notice: str | None,
+    top: Sequence[RenderableType],
+    below: Sequence[RenderableType] = (),
+) -> int:
+    """Clear the screen and draw a screen's header (the prompt goes under it); returns its
+    height in lines. The emergency banner and any notice sit between `top` and `below`."""
+    parts = list(top)
+    if interview.alerted and interview.emergencies:
+        action = interview.bank.tiers[0].action
+        parts.append(Text(f"⚠ You reported an emergency sign. {action}", style="bold red"))
+    if notice:
+        parts.append(Text(notice, style="yellow"))
+    header = Group(*parts, *below)
+    console.clear()
+    console.print(header)
+    console.print()
+    return len(console.render_lines(header, pad=False)) + 1
 
 
 def _question_screen(console: Console, interview: Interview, notice: str | None) -> None:
     progress = interview.progress
     question = interview.question
     assert question is not None
-    width = console.width
-    where = f"question {progress.number} of about {progress.total}"
-    parts: list[RenderableType] = []
+    top: list[RenderableType] = []
     if progress.number == 1:
-        parts.append(
-            Text(
-                f"{interview.bank.title}: it informs, it does not diagnose.\n",
-                style="bold cyan",
-            )
-        )
-    parts.append(
+        title = f"{interview.bank.title}: it informs, it does not diagnose.\n"
+        top.append(Text(title, style="bold cyan"))
+    top.append(
         _header(
             progress.section.title,
-            where,
+            f"question {progress.number} of about {progress.total}",
             key_hint(question),
-            width,
-            _progress_bar(progress.number, progress.total, width),
+            _progress_bar(progress.number, progress.total, console.width),
         )
     )
-    banner = _emergency_banner(interview)
-    if banner is not None:
-        parts.append(banner)
-    if notice:
-        parts.append(Text(notice, style="yellow"))
+    below: list[RenderableType] = []
     if progress.starts_section and progress.section.intro:
-        parts.append(Text(progress.section.intro, style="italic"))
-    console.clear()
-    console.print(Group(*parts))
-    console.print()
+        below.append(Text(progress.section.intro, style="italic"))
+    _draw(console, interview, notice, top, below)
 
 
 def _change_notice(interview: Interview, question: Question) -> str | None:
@@ -168,27 +170,15 @@ def _review_screen(
     console: Console, interview: Interview, notice: str | None
 ) -> tuple[list[ReviewEntry], int]:
     """Draw the review header; returns the entries and the lines the header took."""
-    bank = interview.bank
-    titles = {s.id: s.title for s in bank.sections}
+    titles = {s.id: s.title for s in interview.bank.sections}
     entries = [
         ReviewEntry(q.id, titles[q.section], q.text, answer_label(q, interview.answers[q.id]))
         for q in interview.path
         if q.id in interview.answers
     ]
     hint = "↑↓ move · enter: change it, or see the result · ← or Esc back · Ctrl-C quit"
-    parts: list[RenderableType] = [
-        _header("Review your answers", f"{len(entries)} answers", hint, console.width, None)
-    ]
-    banner = _emergency_banner(interview)
-    if banner is not None:
-        parts.append(banner)
-    if notice:
-        parts.append(Text(notice, style="yellow"))
-    header = Group(*parts)
-    console.clear()
-    console.print(header)
-    console.print()
-    return entries, len(console.render_lines(header, pad=False)) + 1
+    header = _header("Review your answers", f"{len(entries)} answers", hint, None)
+    return entries, _draw(console, interview, notice, [header])
 
 
 # -- the loop ------------------------------------------------------------------------------------
