@@ -23,6 +23,7 @@ from prompt_toolkit.filters import to_filter
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.key_binding.key_processor import KeyPressEvent
+from prompt_toolkit.layout.containers import Window
 from prompt_toolkit.layout.controls import BufferControl
 from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.output import ColorDepth, Output
@@ -140,11 +141,8 @@ def _exclusive_ticks(prompt: questionary.Question, question: Question) -> None:
     exclusive = {c.code for c in question.choices if c.exclusive}
     if not exclusive:
         return
-    control = next(
-        w.content
-        for w in prompt.application.layout.find_all_windows()
-        if isinstance(w.content, InquirerControl)
-    )
+    control = _choice_list(prompt).content
+    assert isinstance(control, InquirerControl)
     bindings = KeyBindings()
 
     @bindings.add(" ", eager=True)
@@ -162,11 +160,21 @@ def _exclusive_ticks(prompt: questionary.Question, question: Question) -> None:
     _add_bindings(prompt, bindings)
 
 
-def _keep_messages_close(prompt: questionary.Question) -> None:
-    """Show a refusal right under the typed text, not at the bottom of the screen.
+def _choice_list(prompt: questionary.Question) -> Window:
+    """The window that shows the choices of a select or checkbox prompt."""
+    return next(
+        w
+        for w in prompt.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
 
-    The input window of a text prompt grows to fill the screen, which pushes prompt_toolkit's
-    validation message to the last line; questionary fixes the same for its list prompts.
+
+def _keep_messages_close(prompt: questionary.Question) -> None:
+    """Show a refusal right under the prompt, not on the last line of the screen.
+
+    The input window of a prompt_toolkit prompt session grows to fill the screen, pushing the
+    validation message to the bottom: so it is with the text prompt and with the line under a
+    checkbox that says why enter was refused.
     """
     for window in prompt.application.layout.find_all_windows():
         content = window.content
@@ -351,9 +359,7 @@ def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | 
         **io.kwargs(),
     )
     if list_height is not None:
-        for window in prompt.application.layout.find_all_windows():
-            if isinstance(window.content, InquirerControl):
-                window.height = Dimension(max=max(list_height, 3))
+        _choice_list(prompt).height = Dimension(max=max(list_height, 3))
     return _run(_add_navigation(prompt, text_entry=False))
 
 
