@@ -36,13 +36,17 @@ URGENCY_STYLES = (
     "bold cyan",
 )
 #: the colour of each rung of the ladder, most urgent first
+RUNG_COLOURS = ("red", "red", "magenta", "magenta", "yellow", "yellow", "green", "cyan")
 #: an answer longer than this goes on a line of its own under its question
 MAX_ANSWER_WIDTH = 30
-RUNG_COLOURS = ("red", "red", "magenta", "magenta", "yellow", "yellow", "green", "cyan")
 
 
 def urgency_style(rank: int) -> str:
     return URGENCY_STYLES[min(rank, len(URGENCY_STYLES) - 1)]
+
+
+def rung_colour(rank: int) -> str:
+    return RUNG_COLOURS[min(rank, len(RUNG_COLOURS) - 1)]
 
 
 def _heading(text: str) -> Text:
@@ -57,7 +61,7 @@ def _headline(result: Result, note: str | None) -> Panel:
     body.append(result.action, style="bold")
     if note:
         body.append(f"\n\n{note}", style="italic")
-    border = RUNG_COLOURS[min(result.urgency_rank, len(RUNG_COLOURS) - 1)]
+    border = rung_colour(result.urgency_rank)
     return Panel(body, title="spinetriage result", title_align="left", border_style=border)
 
 
@@ -70,7 +74,7 @@ def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
     grid.add_column(no_wrap=True)
     grid.add_row("", "", Text("most urgent", style="dim"), "", "")
     for rank, tier in enumerate(bank.tiers):
-        rung = Text("┃", style=RUNG_COLOURS[min(rank, len(RUNG_COLOURS) - 1)])
+        rung = Text("┃", style=rung_colour(rank))
         if tier.id == result.tier:
             style = urgency_style(rank)
             grid.add_row(
