@@ -48,7 +48,7 @@ def test_shipped_bank_counts_are_sane(bank: Questionnaire) -> None:
     assert in_sections == [q.id for q in bank.questions]
     assert len(bank.by_id) == len(bank.questions)
     # every tier is reachable, and every red flag points to emergency or urgent care
-    assert {r.tier for r in bank.rules} == set(list(TIER_ORDER))
+    assert {r.tier for r in bank.rules} == set(TIER_ORDER)
     assert {r.tier for r in bank.rules if r.red_flag} == {"emergency", "urgent"}
     assert sum(r.red_flag for r in bank.rules) >= 15
     # every question and rule cites a source the bank lists
