@@ -119,12 +119,66 @@ def test_answers_not_asked_are_reported_not_used(tmp_path: Path) -> None:
     )
 
 
-def test_yaml_aliases_in_answer_files_are_refused(tmp_path: Path) -> None:
-    path = tmp_path / "answers.yaml"
-    path.write_text("a: &x [1, 2]\nb: *x\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            "a.yaml",
+            "a: &x [1, 2]\nb: *x\n",
+            "{path}:2: anchors and aliases (& and *) are not allowed",
+            id="alias",
+        ),
+        pytest.param(
+            "a.yaml",
+            "a: !!python/object:os.system ls\n",
+            "{path}:1: YAML tags such as '!!python/object:os.system' are not allowed; "
+            "write the plain value",
+            id="tag",
+        ),
+        pytest.param(
+            "a.yaml",
+            "a: " + "[" * 5000 + "]" * 5000 + "\n",
+            "{path}:1: nested more than 64 levels deep; an answer file needs far fewer",
+            id="deep-yaml",
+        ),
+        pytest.param(
+            "a.json",
+            '{"a": ' + "[" * 100000 + "]" * 100000 + "}",
+            "{path}: nested too deeply to be an answer file",
+            id="deep-json",
+        ),
+        pytest.param(
+            "a.yaml",
+            'rf_fever: no\nb: "\x01"\n',
+            "{path}:2: not valid YAML or JSON: control characters are not allowed",
+            id="control-character",
+        ),
+    ],
+)
+def test_hostile_answer_files_are_refused(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
     done = run("--answers", str(path))
     assert done.returncode == 2
-    assert done.stderr == f"spinetriage: {path}: anchors and aliases (& and *) are not allowed\n"
+    assert done.stderr == "spinetriage: " + message.format(path=path) + "\n"
+
+
+def test_a_date_like_answer_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        yaml.safe_dump({**answers(), "pain_now": None}).replace(
+            "pain_now: null", "pain_now: 2024-13-45"
+        ),
+        encoding="utf-8",
+    )
+    done = run("--answers", str(path))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"spinetriage: {path}: question 'pain_now': '2024-13-45' is not a "
+        "number; allowed: whole number 0–10\n"
+    )
 
 
 def test_debug_shows_a_traceback_without_answers(tmp_path: Path) -> None:

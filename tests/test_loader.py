@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from answer_builders import TIER_ORDER
 from cli_runner import run
 from spinetriage.errors import BankError
 from spinetriage.loader import default_bank_path, load_questionnaire
@@ -26,16 +27,6 @@ SECTIONS = [
     "recovery",
     "preferences",
 ]
-TIERS = [
-    "emergency",
-    "urgent",
-    "fusion",
-    "surgical_decompression",
-    "regenerative",
-    "interventional",
-    "conservative",
-    "postop",
-]
 
 
 # -- the shipped bank --------------------------------------------------------------------------
@@ -43,7 +34,7 @@ TIERS = [
 
 def test_shipped_bank_sections_and_tiers_in_order(bank: Questionnaire) -> None:
     assert [s.id for s in bank.sections] == SECTIONS
-    assert [t.id for t in bank.tiers] == TIERS
+    assert [t.id for t in bank.tiers] == list(TIER_ORDER)
     assert bank.id == "spinetriage-lumbar"
     assert "does not diagnose" in bank.disclaimer
 
@@ -57,7 +48,7 @@ def test_shipped_bank_counts_are_sane(bank: Questionnaire) -> None:
     assert in_sections == [q.id for q in bank.questions]
     assert len(bank.by_id) == len(bank.questions)
     # every tier is reachable, and every red flag points to emergency or urgent care
-    assert {r.tier for r in bank.rules} == set(TIERS)
+    assert {r.tier for r in bank.rules} == set(TIER_ORDER)
     assert {r.tier for r in bank.rules if r.red_flag} == {"emergency", "urgent"}
     assert sum(r.red_flag for r in bank.rules) >= 15
     # every question and rule cites a source the bank lists

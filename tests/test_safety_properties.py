@@ -14,17 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import spinetriage
+from answer_builders import EMERGENCY_FLAGS
 from answer_strategies import answer_sets
 from spinetriage.model import Questionnaire
 
 BANK = spinetriage.load_questionnaire()
-EMERGENCY_FLAGS = (
-    "rf_bladder_bowel",
-    "rf_saddle_numbness",
-    "rf_sexual_dysfunction",
-    "rf_both_legs",
-    "rf_rapid_weakness",
-)
 # Each red-flag answer as it would raise a flag (red-flag questions never change branching).
 RED_FLAG_ANSWERS = (
     *((flag, "yes") for flag in EMERGENCY_FLAGS),

@@ -9,29 +9,11 @@ from typing import Any
 import pytest
 
 import spinetriage
-from answer_builders import answers, with_treatments
+from answer_builders import DISABILITY_ITEMS, TIER_ORDER, answers, with_treatments
 from clinical_cases import CLINICAL_CASES
 from spinetriage.model import Questionnaire
 from spinetriage.result import result_to_dict
 from spinetriage.scores import disability_band, duration_band, psychosocial_risk
-
-TIER_ORDER = (
-    "emergency",
-    "urgent",
-    "fusion",
-    "surgical_decompression",
-    "regenerative",
-    "interventional",
-    "conservative",
-    "postop",
-)
-EMERGENCY_FLAGS = (
-    "rf_bladder_bowel",
-    "rf_saddle_numbness",
-    "rf_sexual_dysfunction",
-    "rf_both_legs",
-    "rf_rapid_weakness",
-)
 
 
 @pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
@@ -105,18 +87,7 @@ def test_scores_are_reported(bank: Questionnaire) -> None:
         pain_now=5,
         pain_worst=9,
         symptom_weeks=13,
-        **dict.fromkeys(
-            (
-                "dis_self_care",
-                "dis_lifting",
-                "dis_walking",
-                "dis_sitting",
-                "dis_standing",
-                "dis_sleeping",
-                "dis_social",
-            ),
-            "marked",
-        ),
+        **dict.fromkeys(DISABILITY_ITEMS, "marked"),
     )
     scores = spinetriage.triage(raw, bank).scores
     assert (scores.pain_now, scores.pain_worst) == (5, 9)

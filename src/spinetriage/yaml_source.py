@@ -56,8 +56,10 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
             [Problem(shown_as, None, "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8")]
         ) from None
     try:
-        _refuse_unsafe_events(text, shown_as)
+        refuse_unsafe_events(text, alias_hint="; use `choice_sets` to reuse choices")
         root = yaml.compose(text, Loader=_Loader)
+    except UnsafeYaml as exc:
+        raise BankError([Problem(shown_as, exc.line, "", exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -84,28 +86,52 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
     return root, raw
 
 
-def _refuse_unsafe_events(text: str, shown_as: str) -> None:
+class UnsafeYaml(ValueError):
+    """YAML this project refuses to build: an alias, an explicit tag, or too deep nesting."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def refuse_unsafe_events(text: str, alias_hint: str = "", what: str = "a bank") -> None:
     """Stop at the first alias, explicit tag or too-deep collection, before any node is built."""
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         message = None
         if isinstance(event, yaml.AliasEvent):
-            message = (
-                "anchors and aliases (& and *) are not allowed; use `choice_sets` to reuse choices"
-            )
+            message = f"anchors and aliases (& and *) are not allowed{alias_hint}"
         elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!")
             message = f"YAML tags such as '{tag}' are not allowed; write the plain value"
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                message = f"nested more than {MAX_DEPTH} levels deep; a bank needs far fewer"
+                message = f"nested more than {MAX_DEPTH} levels deep; {what} needs far fewer"
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         if message is not None:
             mark = event.start_mark
             line = int(mark.line) + 1 if mark is not None else None
-            raise BankError([Problem(shown_as, line, "", message)])
+            raise UnsafeYaml(line, message)
+
+
+class _PlainDataLoader(_Loader):  # type: ignore[valid-type,misc]
+    """Builds plain data; a date-like scalar stays the text written (answers hold no dates)."""
+
+
+_PlainDataLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),
+)
+
+
+def load_plain_data(text: str, what: str) -> object:
+    """Plain data (mappings, lists, scalars) from YAML text; UnsafeYaml or yaml.YAMLError if not."""
+    refuse_unsafe_events(text, what=what)
+    # a CSafeLoader subclass: builds no Python objects
+    return yaml.load(text, Loader=_PlainDataLoader)
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
