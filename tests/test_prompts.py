@@ -6,13 +6,16 @@ EOFError instead of waiting; the timeout marker is a second guard.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
 
 from keys import BACKSPACE, CTRL_C, CTRL_D, DOWN, ENTER, ESC, LEFT, SPACE, UP
 from spinetriage.model import Questionnaire
@@ -293,3 +296,18 @@ def test_review_lines_fit_the_width() -> None:
 )
 def test_after_emergency(pipe: PipeInput, keys: str, expected: Nav) -> None:
     assert ask_after_emergency(typed(pipe, keys), remaining=30) is expected
+
+
+@pytest.mark.parametrize(
+    ("remaining", "label"),
+    [(30, "Carry on with the questions (about 30 more)"), (0, "Carry on to the review")],
+)
+def test_after_emergency_says_what_carrying_on_means(
+    pipe: PipeInput, remaining: int, label: str
+) -> None:
+    drawn = io.StringIO()
+    output = Vt100_Output(drawn, lambda: Size(rows=24, columns=80), term="dumb")
+    pipe.send_text(ENTER)
+    pipe.close()
+    ask_after_emergency(PromptIO(input=pipe, output=output, color=False), remaining)
+    assert label in drawn.getvalue()

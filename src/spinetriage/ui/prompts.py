@@ -370,7 +370,10 @@ def ask_after_emergency(io: PromptIO, remaining: int) -> Any:
         choices=[
             questionary.Choice("Stop here and see what to do now", Nav.STOP),
             questionary.Choice(
-                f"Carry on with the questions (about {remaining} more)", Nav.CONTINUE
+                f"Carry on with the questions (about {remaining} more)"
+                if remaining
+                else "Carry on to the review of my answers",
+                Nav.CONTINUE,
             ),
             questionary.Choice("Go back: I did not mean that answer", Nav.BACK),
         ],
