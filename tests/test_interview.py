@@ -88,6 +88,7 @@ def test_review_edit_changes_one_answer(bank: Questionnaire, pipe: PipeInput) ->
     assert outcome.result.tier == "emergency"
     assert screens.count("Review your answers") == 2
     assert "Changed: Since this back or leg problem began" in screens
+    assert "→ Yes" in screens
 
 
 def test_review_edit_asks_new_follow_ups_and_drops_old_ones(
@@ -116,3 +117,13 @@ UP_SPACE_ENTER = "\x1b[A" + SPACE + ENTER
 def test_running_out_of_keys_is_a_cancel(bank: Questionnaire, pipe: PipeInput) -> None:
     with pytest.raises(EOFError):
         interview(bank, pipe, ["n", "n"])
+
+
+def test_review_edit_asks_what_the_change_brings_in(bank: Questionnaire, pipe: PipeInput) -> None:
+    # on the review: the 14th answer is leg_pain; "one leg" brings in leg_pain_below_knee
+    keys = [*BASELINE_KEYS, DOWN * 14 + ENTER, DOWN + ENTER, "y", SEE_RESULT]
+    outcome, screens = interview(bank, pipe, keys)
+    answers = dict(outcome.result.answers)
+    assert (answers["leg_pain"], answers["leg_pain_below_knee"]) == ("one_side", True)
+    assert "Answered: Does the leg pain reach below the knee? → Yes" in screens
+    assert "Changed: Does pain spread" not in screens

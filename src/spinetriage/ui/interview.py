@@ -138,12 +138,12 @@ def _question_screen(console: Console, interview: Interview, notice: str | None)
     _draw(console, interview, notice, top, below)
 
 
-def _change_notice(interview: Interview, question: Question) -> str | None:
-    """On the review screen, what the last answer changed; elsewhere, what it dropped."""
+def _change_notice(interview: Interview, question: Question, new: bool) -> str | None:
+    """Back on the review screen, the answer just given; anywhere, the answers it dropped."""
     parts = []
     if interview.at_review and interview.reviewed:
         answer = answer_label(question, interview.answers[question.id])
-        parts.append(f"Changed: {question.text} {answer}")
+        parts.append(f"{'Answered' if new else 'Changed'}: {question.text} → {answer}")
     count = len(interview.dropped)
     if count:
         these = "answer no longer applies" if count == 1 else f"{count} answers no longer apply"
@@ -230,14 +230,15 @@ def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcom
         assert question is not None
         _question_screen(console, interview, notice)
         notice = None
-        value = ask_question(question, interview.previous_answer(), screen_io)
+        previous = interview.previous_answer()
+        value = ask_question(question, previous, screen_io)
         if value is Nav.BACK:
             if not interview.can_go_back:
                 notice = "This is the first question: there is none before it."
             interview = interview.back()
             continue
         interview = interview.answer(value)
-        notice = _change_notice(interview, question)
+        notice = _change_notice(interview, question, new=previous is None)
         if interview.new_emergencies():
             _alert_screen(console, interview)
             progress = interview.progress
