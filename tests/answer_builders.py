@@ -7,6 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
+#: the tier ids, most urgent first, as the issue fixes them
+TIER_ORDER = (
+    "emergency",
+    "urgent",
+    "fusion",
+    "surgical_decompression",
+    "regenerative",
+    "interventional",
+    "conservative",
+    "postop",
+)
+#: red-flag questions whose "yes" means suspected cauda equina or progressive deficit
+EMERGENCY_FLAGS = (
+    "rf_bladder_bowel",
+    "rf_saddle_numbness",
+    "rf_sexual_dysfunction",
+    "rf_both_legs",
+    "rf_rapid_weakness",
+)
+
 NO_RED_FLAGS: dict[str, Any] = {
     "rf_bladder_bowel": "no",
     "rf_saddle_numbness": "no",

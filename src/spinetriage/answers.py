@@ -147,8 +147,19 @@ _PARSERS = {
 
 
 def asked_questions(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> list[Question]:
-    """The questions the interview would ask given these answers, in order."""
-    return [q for q in bank.questions if q.asked_if is None or q.asked_if(answers)]
+    """The questions the interview would ask given these answers, in order.
+
+    Each `when` sees only the answers to the questions asked before it, so a left-over answer to
+    a question that is no longer asked cannot keep its own follow-up questions asked.
+    """
+    asked: list[Question] = []
+    seen: dict[str, AnswerValue] = {}
+    for question in bank.questions:
+        if question.asked_if is None or question.asked_if(seen):
+            asked.append(question)
+            if question.id in answers:
+                seen[question.id] = answers[question.id]
+    return asked
 
 
 def validate_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSet:

@@ -36,6 +36,8 @@ class Settings:
 class ResultFormat(str, Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    fhir = "fhir"
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -70,7 +72,11 @@ def root(
         ),
     ] = None,
     fmt: Annotated[
-        ResultFormat, typer.Option("--format", help="Result format: text (default) or json.")
+        ResultFormat,
+        typer.Option(
+            "--format",
+            help="Result format: text (default), json, markdown, or fhir (a FHIR R4 Bundle).",
+        ),
     ] = ResultFormat.text,
     output: Annotated[
         Path | None,
@@ -94,8 +100,18 @@ def root(
     if ctx.invoked_subcommand is not None:
         return
     if answers is None:
-        raise SpinetriageError("the interview is not available yet; see `spinetriage --help`")
-    _score_answer_file(answers, questions, fmt, output, no_color)
+        _interview(questions, fmt, output, no_color)
+    else:
+        _score_answer_file(answers, questions, fmt, output, no_color)
+
+
+def _interview(
+    questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
+) -> None:
+    from .ui.interview import interview_command
+    from .ui.output import OutputFormat
+
+    interview_command(questions, OutputFormat(fmt.value), output, no_color)
 
 
 def _score_answer_file(
@@ -109,7 +125,7 @@ def _score_answer_file(
     from .ui.output import OutputFormat, emit
 
     bank = load_questionnaire(questions)
-    raw = read_answer_file(path)
+    raw = read_answer_file(path, bank)
     try:
         answer_set = validate_answers(bank, raw)
     except AnswerError as error:
@@ -119,7 +135,7 @@ def _score_answer_file(
             f"{path}: question '{question_id}' was answered but would not be asked "
             "given the other answers; its answer was not used\n"
         )
-    emit(triage_answer_set(bank, answer_set), OutputFormat(fmt.value), output, no_color)
+    emit(triage_answer_set(bank, answer_set), OutputFormat(fmt.value), output, no_color, bank)
 
 
 @app.command()
@@ -144,6 +160,40 @@ def check(
         f"{bank.condition_count} conditions ({len(bank.rules)} rules), {len(bank.tiers)} tiers; "
         f"version {bank.version}, {bank.content_hash[:19]}"
     )
+
+
+@app.command("export-fhir")
+def export_fhir(
+    ctx: typer.Context,
+    questions: Annotated[
+        Path | None,
+        typer.Option(
+            "--questions",
+            help="Export this question bank instead of the packaged one.",
+            dir_okay=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Save to this file instead of printing.", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
+    import json
+
+    from .fhir import questionnaire_resource
+    from .files import write_private
+    from .loader import load_questionnaire
+
+    bank = load_questionnaire(questions or _settings(ctx).questions)
+    text = json.dumps(questionnaire_resource(bank), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_private(output, text)
+        sys.stderr.write(f"Saved the FHIR Questionnaire to {output}\n")
 
 
 class DictionaryFormat(str, Enum):

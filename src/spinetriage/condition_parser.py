@@ -150,7 +150,7 @@ class ConditionParser:
             items = self.reader.sequence(node, where, "in")
             parsed = [self._scalar(item, subject, label, where) for item in items]
             if not items or any(p is None for p in parsed):
-                if not items:
+                if not items and isinstance(node, yaml.SequenceNode):  # else: not a list
                     self.reader.problem(node, where, "in needs at least one value")
                 return None
             return tuple(p for p in parsed if p is not None)

@@ -114,6 +114,13 @@ def evaluate(condition: Condition, answers: Answers) -> bool:
     return evaluate(condition.target, answers)
 
 
+def compile_condition(condition: Condition) -> Predicate:
+    """A fast predicate for a condition, agreeing with `evaluate` (see condition_compiler)."""
+    from .condition_compiler import compile_condition as compile_to_function
+
+    return compile_to_function(condition)
+
+
 def leaves(condition: Condition) -> Iterator[Leaf]:
     """Every leaf of a condition, following definitions."""
     if isinstance(condition, Leaf):

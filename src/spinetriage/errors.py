@@ -16,7 +16,8 @@ class ExitCode(IntEnum):
     OK = 0
     #: the bank, an answer file or some batch rows are invalid
     INVALID = 1
-    #: the call itself is unusable: bad options, unreadable file, no terminal
+    #: the call itself is unusable: bad options, an unreadable answer or input file, no
+    #: terminal (an unreadable bank is INVALID: `check` promises 0 or 1)
     USAGE = 2
     #: Ctrl-C, Ctrl-D or a closed input during the interview or a batch run
     INTERRUPTED = 130

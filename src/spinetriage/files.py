@@ -42,3 +42,12 @@ def atomic_writer(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
 def write_private(path: Path, text: str) -> None:
     with atomic_writer(path) as stream:
         stream.write(text)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse at once a path that cannot be written, before any work that would be lost."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputFileError(f"{path}: cannot write here: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputFileError(f"{path}: cannot write here: the folder {folder} is not writable")

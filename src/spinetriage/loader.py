@@ -8,9 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .condition_compiler import compile_condition
 from .condition_parser import ConditionParser, Subject
-from .conditions import Condition
+from .conditions import Condition, compile_condition
 from .errors import BankError
 from .model import (
     Choice,
@@ -24,7 +23,7 @@ from .model import (
     Tier,
     TierOption,
 )
-from .node_reader import CODE, NodeReader
+from .node_reader import CODE, SNAKE_ID, NodeReader
 from .score_names import SCORE_SUBJECTS
 from .yaml_source import line_of, read_nodes
 
@@ -53,6 +52,21 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     )
 
 
+def _a(word: str) -> str:
+    """`a number`, `an integer`: messages are read by clinicians."""
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _question_where(node: yaml.Node, section: str) -> str:
+    """`question 'ID'` as soon as a valid id can be read, so a key problem names its question."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            valid = isinstance(value, yaml.ScalarNode) and SNAKE_ID.match(str(value.value))
+            if key.value == "id" and valid:
+                return f"question '{value.value}'"
+    return f"section '{section}'"
+
+
 @dataclass
 class _Draft:
     """A question read in the first pass, before conditions can be parsed."""
@@ -67,6 +81,11 @@ class _BankBuilder:
         self.source_keys: set[str] = set()
         self.choice_sets: dict[str, tuple[Choice, ...]] = {}
 
+    def _failure(self) -> BankError:
+        # the bank is read in passes (questions, then conditions), so problems are put back
+        # into file order; the sort is stable, so problems on one line keep their order
+        return BankError(sorted(self.r.problems, key=lambda p: p.line or 0))
+
     def build(self, root: yaml.Node) -> Questionnaire | None:
         top = self.r.mapping(
             root,
@@ -75,7 +94,7 @@ class _BankBuilder:
             ("choice_sets", "definitions"),
         )
         if top is None:
-            raise BankError(self.r.problems)
+            raise self._failure()
         meta = (
             self.r.mapping(top["bank"], "bank", ("id", "title", "version", "disclaimer"))
             if "bank" in top
@@ -97,7 +116,7 @@ class _BankBuilder:
         rules = self._rules(top["rules"], parser, {t.id for t in tiers}) if "rules" in top else ()
         bank_meta = {k: self.r.text(v, "bank", k) for k, v in (meta or {}).items()}
         if self.r.problems:
-            raise BankError(self.r.problems)
+            raise self._failure()
         return Questionnaire(
             id=bank_meta["id"] or "",
             title=bank_meta["title"] or "",
@@ -233,7 +252,7 @@ class _BankBuilder:
 
     def _question(self, node: yaml.Node, section: str, seen_ids: dict[str, int]) -> _Draft | None:
         fields = self.r.mapping(
-            node, f"section '{section}'", ("id", "type", "text", "sources"), QUESTION_KEYS
+            node, _question_where(node, section), ("id", "type", "text", "sources"), QUESTION_KEYS
         )
         if not fields or "id" not in fields:
             return None
@@ -256,16 +275,16 @@ class _BankBuilder:
         qtype = self._question_type(fields, where)
         text = self.r.text(fields["text"], where, "text") if "text" in fields else None
         sources = self._source_refs(fields["sources"], where) if "sources" in fields else ()
-        if qtype is None or text is None:
+        if qtype is None:  # (a missing text is reported; the question stays, for its conditions)
             return None
         choices = self._choices(fields["choices"], where) if "choices" in fields else ()
         if qtype.has_choices and "choices" not in fields:
-            self.r.problem(fields["id"], where, f"a {qtype.value} question needs choices")
+            self.r.problem(fields["id"], where, f"{_a(qtype.value)} question needs choices")
         elif not qtype.has_choices and "choices" in fields:
             self.r.problem(
                 fields["choices"],
                 where,
-                f"a {qtype.value} question takes no choices "
+                f"{_a(qtype.value)} question takes no choices "
                 "(choices are for single_choice and multi_choice)",
             )
         minimum, maximum = self._range(fields, qtype, where)
@@ -273,7 +292,7 @@ class _BankBuilder:
             id=qid,
             section=section,
             type=qtype,
-            text=text,
+            text=text or "",
             line=line_of(fields["id"]),
             help=self.r.text(fields["help"], where, "help") if "help" in fields else None,
             choices=choices,
@@ -312,7 +331,7 @@ class _BankBuilder:
         bounds: list[float | int | None] = []
         for key in ("min", "max"):
             if key not in fields:
-                self.r.problem(fields["type"], where, f"a {qtype.value} question needs {key}")
+                self.r.problem(fields["type"], where, f"{_a(qtype.value)} question needs {key}")
                 bounds.append(None)
             else:
                 bounds.append(self.r.number(fields[key], where, key, integer=integer))

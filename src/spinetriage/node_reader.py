@@ -81,8 +81,11 @@ class NodeReader:
             self.problem(node, where, f"must be a mapping of names; got {_type_name(node)}")
             return []
         seen: set[str] = set()
-        pairs = []
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]`: a list is not a name
+                self.problem(key_node, where, f"a name must be text; got {_type_name(key_node)}")
+                continue
             if key_node.value in seen:
                 self.problem(key_node, where, f"'{key_node.value}' appears twice")
                 continue

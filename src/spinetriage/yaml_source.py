@@ -2,7 +2,9 @@
 
 Only the safe loader's node types are built (no Python objects), files over a size limit are
 refused, and anchors/aliases are refused: they are how "billion laughs" files blow up, and the bank
-has `choice_sets` for reuse instead.
+has `choice_sets` for reuse instead. Explicit tags (`!foo`, `!!int`) and deep nesting are refused
+too, from the event stream before any node is built: libyaml's composer recurses in C and crashes
+the interpreter on a few hundred thousand nested brackets, and a tag can make a value unbuildable.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import yaml
 from .errors import BankError, Problem
 
 MAX_BANK_BYTES = 1_000_000
+#: the shipped bank nests 10 deep; anything deeper is refused before it is built
+MAX_DEPTH = 64
 
 try:  # the C parser is ~10x faster; both build the same nodes with the same marks
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -52,12 +56,19 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
             [Problem(shown_as, None, "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8")]
         ) from None
     try:
+        refuse_unsafe_events(text, alias_hint="; use `choice_sets` to reuse choices")
         root = yaml.compose(text, Loader=_Loader)
+    except UnsafeYaml as exc:
+        raise BankError([Problem(shown_as, exc.line, "", exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "not valid YAML"
         raise BankError([Problem(shown_as, line, "", f"YAML syntax error: {what}")]) from None
+    except yaml.reader.ReaderError as exc:  # a control character: a position, no mark
+        line = text.count("\n", 0, exc.position) + 1
+        message = f"YAML syntax error: {exc.reason} (character #x{exc.character:04x})"
+        raise BankError([Problem(shown_as, line, "", message)]) from None
     except yaml.YAMLError as exc:
         raise BankError([Problem(shown_as, None, "", f"YAML error: {exc}")]) from None
     if root is None:
@@ -72,39 +83,69 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
                 )
             ]
         )
-    _refuse_aliases(root, shown_as)
     return root, raw
 
 
-def _refuse_aliases(root: yaml.Node, shown_as: str) -> None:
-    # An alias is the same node object met twice; stop at the first, before any expansion.
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise BankError(
-                [
-                    Problem(
-                        shown_as,
-                        line_of(node),
-                        "",
-                        "anchors and aliases (& and *) "
-                        "are not allowed; use `choice_sets` to reuse choices",
-                    )
-                ]
-            )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+class UnsafeYaml(ValueError):
+    """YAML this project refuses to build: an alias, an explicit tag, or too deep nesting."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def refuse_unsafe_events(text: str, alias_hint: str = "", what: str = "a bank") -> None:
+    """Stop at the first alias, explicit tag or too-deep collection, before any node is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        message = None
+        if isinstance(event, yaml.AliasEvent):
+            message = f"anchors and aliases (& and *) are not allowed{alias_hint}"
+        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag:
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            message = f"YAML tags such as '{tag}' are not allowed; write the plain value"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = f"nested more than {MAX_DEPTH} levels deep; {what} needs far fewer"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if message is not None:
+            mark = event.start_mark
+            line = int(mark.line) + 1 if mark is not None else None
+            raise UnsafeYaml(line, message)
+
+
+class _PlainDataLoader(_Loader):  # type: ignore[valid-type,misc]
+    """Builds plain data; a date-like scalar stays the text written (answers hold no dates)."""
+
+
+_PlainDataLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),
+)
+
+
+def load_plain_data(text: str, what: str) -> object:
+    """Plain data (mappings, lists, scalars) from YAML text; UnsafeYaml or yaml.YAMLError if not."""
+    refuse_unsafe_events(text, what=what)
+    # a CSafeLoader subclass: builds no Python objects
+    return yaml.load(text, Loader=_PlainDataLoader)
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
 def scalar_value(node: yaml.ScalarNode) -> object:
-    """The typed value of a plain scalar (bool, int, float, str or None) by YAML's own rules."""
-    return _SCALARS.construct_object(node)
+    """The typed value of a plain scalar (bool, int, float, str or None) by YAML's own rules.
+
+    A plain scalar YAML reads as a date that is no real date (`2024-13-45`) cannot be built: it is
+    read as the text written. The cache is cleared so that no bank's nodes are kept alive.
+    """
+    try:
+        return _SCALARS.construct_object(node)
+    except ValueError:
+        return str(node.value)
+    finally:
+        _SCALARS.constructed_objects.clear()

@@ -1,0 +1,180 @@
+"""The interview as a pure state machine: no terminal here, ui/interview.py only renders it.
+
+An `Interview` is a value: the answers so far, the question on screen (or the review screen) and
+the emergency rules the person has been told about. Every step returns a new `Interview`:
+
+- `answer(value)` records an answer, drops the answers to questions that no longer apply (their
+  `when` stopped holding) and moves on;
+- `back()` goes to the previous question that applies, from any question or from the review;
+- `edit(question_id)` opens an answered question from the review screen.
+
+Before the review screen is first reached, moving on means the next question in order (an
+answer given before is offered again as the default). After it, moving on means the next
+question that still has no answer, and then the review screen again: changing one answer asks
+only the questions that change brought in.
+
+Which questions apply is decided by the bank's compiled `asked_if` predicates, the same ones
+that decide which answers a file must hold (answers.asked_questions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from .answers import AnswerSet, asked_questions
+from .conditions import AnswerValue
+from .errors import AnswerError
+from .model import Question, Questionnaire, Rule, Section
+from .scores import compute_scores
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where the person is: question `number` of about `total`, in `section`.
+
+    `total` counts the questions that apply given the answers so far. A follow-up question
+    counts once the answer that brings it in is given, so the total can grow or shrink as the
+    person answers: hence "about".
+    """
+
+    section: Section
+    number: int
+    total: int
+    #: the first question of its section that applies: show the section's introduction
+    starts_section: bool
+
+
+def emergency_rules(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Rule, ...]:
+    """The rules of the most urgent tier (the bank's first) that these answers already meet.
+
+    The same rules and the same facts (answers and derived scores) as scoring, so the
+    interview can say at once what the final result will say.
+    """
+    most_urgent = bank.tiers[0].id
+    facts = {**answers, **compute_scores(bank, answers).rule_values()}
+    return tuple(
+        rule
+        for rule in bank.rules
+        if rule.tier == most_urgent and rule.matches is not None and rule.matches(facts)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Interview:
+    bank: Questionnaire
+    answers: Mapping[str, AnswerValue] = field(default_factory=lambda: MappingProxyType({}))
+    #: the question on screen; None means every question that applies is answered: the review
+    current: str | None = None
+    #: the review screen has been reached once: moving on now skips answered questions
+    reviewed: bool = False
+    #: ids of the emergency rules the person has been told about
+    alerted: frozenset[str] = frozenset()
+    #: the answers the last `answer` dropped because their questions no longer apply
+    dropped: tuple[str, ...] = ()
+
+    # -- starting -------------------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, bank: Questionnaire) -> Interview:
+        first = asked_questions(bank, {})
+        if not first:
+            raise AnswerError("the question bank has no question to ask")
+        return cls(bank, current=first[0].id)
+
+    # -- reading the state ------------------------------------------------------------------------
+
+    @property
+    def path(self) -> list[Question]:
+        """The questions that apply given the answers so far, in order."""
+        return asked_questions(self.bank, self.answers)
+
+    @property
+    def question(self) -> Question | None:
+        return self.bank.question(self.current) if self.current is not None else None
+
+    @property
+    def at_review(self) -> bool:
+        return self.current is None
+
+    @property
+    def can_go_back(self) -> bool:
+        path = self.path
+        return self.current is None or (bool(path) and path[0].id != self.current)
+
+    @property
+    def progress(self) -> Progress:
+        """Position of the current question; at the review screen, the last question's."""
+        path = self.path
+        ids = [q.id for q in path]
+        index = ids.index(self.current) if self.current in ids else len(ids) - 1
+        question = path[index]
+        section = next(s for s in self.bank.sections if s.id == question.section)
+        starts = index == 0 or path[index - 1].section != question.section
+        return Progress(section, index + 1, len(path), starts)
+
+    def previous_answer(self) -> AnswerValue | None:
+        """The answer the current question already has (offered as the default), if any."""
+        return self.answers.get(self.current) if self.current is not None else None
+
+    def answer_set(self) -> AnswerSet:
+        """The answers to score: only those to questions that apply, in bank order."""
+        return AnswerSet({q.id: self.answers[q.id] for q in self.path if q.id in self.answers})
+
+    @property
+    def emergencies(self) -> tuple[Rule, ...]:
+        """Emergency rules that the answers so far meet."""
+        return emergency_rules(self.bank, self.answers)
+
+    def new_emergencies(self) -> tuple[Rule, ...]:
+        """Emergency rules met now that the person has not yet been told about."""
+        return tuple(r for r in self.emergencies if r.id not in self.alerted)
+
+    # -- moving -----------------------------------------------------------------------------------
+
+    def answer(self, value: AnswerValue) -> Interview:
+        """Record a typed answer for the current question (see answers.parse_value) and move on."""
+        if self.current is None:
+            raise ValueError("there is no question on screen to answer")
+        merged = {**self.answers, self.current: value}
+        path = asked_questions(self.bank, merged)
+        applies = {q.id for q in path}
+        kept = {k: v for k, v in merged.items() if k in applies}
+        dropped = tuple(q.id for q in self.bank.questions if q.id in merged and q.id not in kept)
+        ids = [q.id for q in path]
+        later = path[ids.index(self.current) + 1 :]
+        if self.reviewed:
+            later = [q for q in later if q.id not in kept]
+        still_met = {r.id for r in emergency_rules(self.bank, kept)}
+        return replace(
+            self,
+            answers=MappingProxyType(kept),
+            current=later[0].id if later else None,
+            reviewed=self.reviewed or not later,
+            alerted=self.alerted & still_met,
+            dropped=dropped,
+        )
+
+    def back(self) -> Interview:
+        """The previous question that applies; from the review screen, the last one."""
+        path = self.path
+        ids = [q.id for q in path]
+        if self.current is None:
+            target = ids[-1]
+        else:
+            index = ids.index(self.current)
+            if index == 0:
+                return replace(self, dropped=())
+            target = ids[index - 1]
+        return replace(self, current=target, dropped=())
+
+    def edit(self, question_id: str) -> Interview:
+        """Open a question that applies (normally from the review screen) to change its answer."""
+        if question_id not in {q.id for q in self.path}:
+            raise ValueError(f"question '{question_id}' does not apply to these answers")
+        return replace(self, current=question_id, dropped=())
+
+    def acknowledge(self) -> Interview:
+        """The person has been told about every emergency rule met so far."""
+        return replace(self, alerted=self.alerted | {r.id for r in self.emergencies})

@@ -1,0 +1,384 @@
+"""questionary prompts for the interview: one question, the review list, the emergency choice.
+
+questionary has no way back to an earlier question, so every prompt here gets extra
+prompt_toolkit key bindings merged into its application: Esc (and ← where there is no text to
+edit) ends the prompt with `Nav.BACK`, and Ctrl-D ends it like Ctrl-C ends it. The caller
+(ui/interview.py) decides what "back" means; the flow state machine (flow.py) knows.
+
+The seam for tests is `PromptIO`: prompt_toolkit's input and output (None for the real
+terminal), so tests type keystrokes through a pipe input into a DummyOutput.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, cast
+
+import questionary
+from prompt_toolkit.enums import DEFAULT_BUFFER
+from prompt_toolkit.filters import to_filter
+from prompt_toolkit.input import Input
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.key_binding.key_processor import KeyPressEvent
+from prompt_toolkit.layout.containers import Window
+from prompt_toolkit.layout.controls import BufferControl
+from prompt_toolkit.layout.dimension import Dimension
+from prompt_toolkit.output import ColorDepth, Output
+from prompt_toolkit.styles import Style
+from questionary.prompts.common import InquirerControl
+
+from ..answers import InvalidValue, parse_value
+from ..conditions import AnswerValue
+from ..dictionary import allowed_values
+from ..model import Question, QuestionType
+
+
+class Nav(Enum):
+    """What a prompt returns instead of an answer."""
+
+    BACK = "back"
+    #: the review screen: score the answers
+    DONE = "done"
+    #: the emergency notice: stop now and show the advice
+    STOP = "stop"
+    #: the emergency notice: carry on with the questions
+    CONTINUE = "continue"
+
+
+STYLE = Style(
+    [
+        ("qmark", "fg:ansicyan bold"),
+        ("question", "bold"),
+        ("instruction", "italic"),
+        ("pointer", "fg:ansicyan bold"),
+        ("highlighted", "fg:ansicyan bold"),
+        ("selected", "fg:ansigreen"),
+        ("separator", "fg:ansicyan"),
+        ("answer", "fg:ansicyan bold"),
+        ("validation-toolbar", "fg:ansired bold"),
+    ]
+)
+
+#: how long a lone Esc waits for the rest of an escape sequence (prompt_toolkit's default: 0.5 s)
+ESCAPE_WAIT_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class PromptIO:
+    """Where prompts read keys and draw; None means the real terminal."""
+
+    input: Input | None = None
+    output: Output | None = None
+    color: bool = True
+    width: int = 80
+
+    def kwargs(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"style": STYLE}
+        if self.input is not None:
+            options["input"] = self.input
+        if self.output is not None:
+            options["output"] = self.output
+        if not self.color:
+            options["color_depth"] = ColorDepth.MONOCHROME
+        return options
+
+
+def key_hint(question: Question | None) -> str:
+    """The keys that work at this prompt, shown above it."""
+    if question is None:
+        moves = "↑↓ move · enter choose"
+    elif question.type is QuestionType.YES_NO:
+        moves = "y/n, or ↑↓ and enter"
+    elif question.type is QuestionType.MULTI_CHOICE:
+        moves = "↑↓ move · space tick · enter done"
+    elif question.type.is_numeric:
+        return "type a number, then enter · Esc back · Ctrl-C quit"
+    else:
+        moves = "↑↓ move · enter choose"
+    return f"{moves} · ← or Esc back · Ctrl-C quit"
+
+
+def _exit_with(result: object) -> Any:
+    def handler(event: KeyPressEvent) -> None:
+        event.app.exit(result=result)
+
+    return handler
+
+
+def _add_navigation(
+    prompt: questionary.Question, text_entry: bool, extra: dict[str, object] | None = None
+) -> questionary.Question:
+    """Esc (and ← without text entry) goes back; Ctrl-D cancels; `extra` keys give answers."""
+    bindings = KeyBindings()
+    bindings.add("escape", eager=True)(_exit_with(Nav.BACK))
+    if not text_entry:
+        bindings.add("left", eager=True)(_exit_with(Nav.BACK))
+
+    @bindings.add("c-d", eager=True)
+    def _cancel(event: KeyPressEvent) -> None:
+        event.app.exit(exception=EOFError)
+
+    for key, result in (extra or {}).items():
+        bindings.add(key, eager=True)(_exit_with(result))
+    _add_bindings(prompt, bindings)
+    prompt.application.ttimeoutlen = ESCAPE_WAIT_SECONDS
+    _keep_messages_close(prompt)
+    return prompt
+
+
+def _add_bindings(prompt: questionary.Question, bindings: KeyBindings) -> None:
+    # merged last, so these win over questionary's own bindings for the same keys
+    app = prompt.application
+    app.key_bindings = merge_key_bindings([b for b in (app.key_bindings, bindings) if b])
+
+
+def _exclusive_ticks(prompt: questionary.Question, question: Question) -> None:
+    """Ticking an exclusive choice (such as "None of these") unticks the others, and the
+    other way round, instead of refusing the combination only when enter is pressed."""
+    exclusive = {c.code for c in question.choices if c.exclusive}
+    if not exclusive:
+        return
+    control = _choice_list(prompt).content
+    assert isinstance(control, InquirerControl)
+    bindings = KeyBindings()
+
+    @bindings.add(" ", eager=True)
+    def _toggle(event: KeyPressEvent) -> None:
+        value = control.get_pointed_at().value
+        ticked = control.selected_options
+        if value in ticked:
+            ticked.remove(value)
+        elif value in exclusive:
+            ticked[:] = [value]
+        else:
+            ticked[:] = [v for v in ticked if v not in exclusive] + [value]
+        control.error_message = None
+
+    _add_bindings(prompt, bindings)
+
+
+def _choice_list(prompt: questionary.Question) -> Window:
+    """The window that shows the choices of a select or checkbox prompt."""
+    return next(
+        w
+        for w in prompt.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+
+
+def _keep_messages_close(prompt: questionary.Question) -> None:
+    """Show a refusal right under the prompt, not on the last line of the screen.
+
+    The input window of a prompt_toolkit prompt session grows to fill the screen, pushing the
+    validation message to the bottom: so it is with the text prompt and with the line under a
+    checkbox that says why enter was refused.
+    """
+    for window in prompt.application.layout.find_all_windows():
+        content = window.content
+        if isinstance(content, BufferControl) and content.buffer.name == DEFAULT_BUFFER:
+            window.dont_extend_height = to_filter(True)
+
+
+def _run(prompt: questionary.Question) -> Any:
+    """Ask; Ctrl-C and Ctrl-D propagate as KeyboardInterrupt and EOFError."""
+    return prompt.unsafe_ask()
+
+
+def wrap(text: str, width: int, indent: str = "  ", first: str = "") -> str:
+    return "\n".join(
+        textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent)
+    )
+
+
+def _message(question: Question, io: PromptIO) -> str:
+    # the "? " prefix takes two columns; continuation lines line up under the text
+    return wrap(question.text, io.width - 4).lstrip()
+
+
+def _instruction(question: Question, io: PromptIO) -> str:
+    notes = [question.help] if question.help else []
+    if question.type.is_numeric:
+        notes.append(f"Allowed: {allowed_values(question)}.")
+    elif question.type is QuestionType.MULTI_CHOICE:
+        only = [c.label for c in question.choices if c.exclusive]
+        if "all that apply" not in question.text:
+            notes.append("Tick all that apply.")
+        if only:
+            notes.append(f"Ticking '{only[0]}' clears the other ticks.")
+    if not notes:
+        return " "  # questionary shows its own key hint for an empty instruction
+    return "\n" + wrap(" ".join(notes), io.width - 2, first="  ")
+
+
+def ask_question(question: Question, default: AnswerValue | None, io: PromptIO) -> Any:
+    """Ask one question; returns its typed answer (see answers.parse_value) or Nav.BACK."""
+    if question.type.is_numeric:
+        return _ask_number(question, default, io)
+    if question.type is QuestionType.MULTI_CHOICE:
+        return _ask_multi(question, default, io)
+    if question.type is QuestionType.YES_NO:
+        choices = [questionary.Choice("Yes", True), questionary.Choice("No", False)]
+        extra: dict[str, object] = {"y": True, "n": False}
+    else:
+        choices = [questionary.Choice(c.label, c.code) for c in question.choices]
+        extra = {}
+    prompt = questionary.select(
+        _message(question, io),
+        choices=choices,
+        default=cast(Any, default),
+        instruction=_instruction(question, io),
+        use_jk_keys=False,
+        **io.kwargs(),
+    )
+    return _run(_add_navigation(prompt, text_entry=False, extra=extra))
+
+
+def multi_problem(question: Question, codes: Sequence[str]) -> str | None:
+    """Why this set of ticked choices cannot be the answer, or None when it can."""
+    if not codes:
+        if not question.required:
+            return None
+        labels = [c.label for c in question.choices if c.exclusive]
+        hint = f" (or '{labels[0]}')" if labels else ""
+        return f"Tick at least one answer{hint} with space, then press enter."
+    chosen = [c for c in question.choices if c.code in codes]
+    exclusive = [c for c in chosen if c.exclusive]
+    if exclusive and len(chosen) > 1:
+        return f"'{exclusive[0].label}' cannot be ticked together with other answers."
+    return None
+
+
+def _ask_multi(question: Question, default: AnswerValue | None, io: PromptIO) -> Any:
+    ticked = default if isinstance(default, frozenset) else frozenset()
+    choices = [
+        questionary.Choice(c.label, c.code, checked=c.code in ticked) for c in question.choices
+    ]
+
+    def validate(codes: list[str]) -> bool | str:
+        return multi_problem(question, codes) or True
+
+    prompt = questionary.checkbox(
+        _message(question, io),
+        choices=choices,
+        instruction=_instruction(question, io),
+        validate=validate,
+        use_jk_keys=False,
+        **io.kwargs(),
+    )
+    _exclusive_ticks(prompt, question)
+    codes = _run(_add_navigation(prompt, text_entry=False))
+    if codes is Nav.BACK:
+        return codes
+    return parse_value(question, list(codes)) if codes else None
+
+
+def number_problem(question: Question, text: str) -> str | None:
+    """Why this typed text is not an answer (with what is allowed), or None when it is."""
+    if not text.strip():
+        return f"Type a number: {allowed_values(question)}."
+    try:
+        parse_value(question, text)
+    except InvalidValue as exc:
+        return str(exc)
+    return None
+
+
+def _ask_number(question: Question, default: AnswerValue | None, io: PromptIO) -> Any:
+    shown = "" if default is None or isinstance(default, (bool, frozenset)) else str(default)
+
+    def validate(text: str) -> bool | str:
+        return number_problem(question, text) or True
+
+    prompt = questionary.text(
+        _message(question, io),
+        default=shown,
+        # the typed number goes on a line of its own, after the help
+        instruction=_instruction(question, io) + "\n  ›",
+        validate=validate,
+        **io.kwargs(),
+    )
+    text = _run(_add_navigation(prompt, text_entry=True))
+    if text is Nav.BACK:
+        return text
+    return parse_value(question, text)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    question_id: str
+    section: str
+    text: str
+    answer: str
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)].rstrip() + "…"
+
+
+def review_lines(entries: Sequence[ReviewEntry], width: int) -> list[tuple[str | None, str]]:
+    """(question id or None for a section heading, line) pairs that fit in `width` columns."""
+    answer_width = min(max((len(e.answer) for e in entries), default=0), width // 3)
+    text_width = width - answer_width - 2
+    lines: list[tuple[str | None, str]] = []
+    section = None
+    for entry in entries:
+        if entry.section != section:
+            section = entry.section
+            lines.append((None, f"── {section} "))
+        lines.append(
+            (
+                entry.question_id,
+                f"{_fit(entry.text, text_width):<{text_width}}  {_fit(entry.answer, answer_width)}",
+            )
+        )
+    return lines
+
+
+def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | None = None) -> Any:
+    """The review list: returns Nav.DONE, Nav.BACK or the id of the question to change.
+
+    The pointer starts on "See my result". `list_height` caps the rows the list takes, so the
+    screen's header stays in view and the list scrolls under it.
+    """
+    choices: list[questionary.Choice] = [questionary.Choice("See my result", Nav.DONE)]
+    # 3 columns for questionary's pointer
+    for question_id, line in review_lines(entries, io.width - 4):
+        if question_id is None:
+            choices.append(questionary.Separator(line))
+        else:
+            choices.append(questionary.Choice(line, question_id))
+    choices.append(questionary.Choice("See my result", Nav.DONE))
+    prompt = questionary.select(
+        "Check your answers. Choose one to change it, or see your result.",
+        choices=choices,
+        instruction=" ",
+        use_jk_keys=False,
+        **io.kwargs(),
+    )
+    if list_height is not None:
+        _choice_list(prompt).height = Dimension(max=max(list_height, 3))
+    return _run(_add_navigation(prompt, text_entry=False))
+
+
+def ask_after_emergency(io: PromptIO, remaining: int) -> Any:
+    """Stop now (Nav.STOP), carry on (Nav.CONTINUE) or go back to change the answer."""
+    prompt = questionary.select(
+        "What would you like to do?",
+        choices=[
+            questionary.Choice("Stop here and see what to do now", Nav.STOP),
+            questionary.Choice(
+                f"Carry on with the questions (about {remaining} more)"
+                if remaining
+                else "Carry on to the review of my answers",
+                Nav.CONTINUE,
+            ),
+            questionary.Choice("Go back: I did not mean that answer", Nav.BACK),
+        ],
+        instruction=" ",
+        use_jk_keys=False,
+        **io.kwargs(),
+    )
+    return _run(_add_navigation(prompt, text_entry=False))

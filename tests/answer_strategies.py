@@ -1,0 +1,41 @@
+"""Hypothesis strategies: random, valid answer sets that follow the bank's branching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from spinetriage.answers import parse_value
+from spinetriage.conditions import AnswerValue
+from spinetriage.model import Question, Questionnaire, QuestionType
+
+
+def _raw_value(draw: st.DrawFn, question: Question) -> Any:
+    if question.type is QuestionType.YES_NO:
+        return draw(st.sampled_from(["yes", "no"]))
+    if question.type is QuestionType.SINGLE_CHOICE:
+        return draw(st.sampled_from(question.codes))
+    if question.type is QuestionType.MULTI_CHOICE:
+        exclusive = [c.code for c in question.choices if c.exclusive]
+        others = [c.code for c in question.choices if not c.exclusive]
+        if exclusive and draw(st.booleans()):
+            return draw(st.sampled_from(exclusive))
+        picked = draw(st.lists(st.sampled_from(others), min_size=1, unique=True))
+        return ";".join(picked)
+    low, high = int(question.minimum or 0), int(question.maximum or 0)
+    # bias towards the clinically interesting low end of long ranges (weeks)
+    return draw(st.integers(low, min(high, low + 60)) | st.integers(low, high))
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn, bank: Questionnaire) -> dict[str, Any]:
+    """A complete raw answer set: every question the bank would ask gets a valid answer."""
+    raw: dict[str, Any] = {}
+    typed: dict[str, AnswerValue] = {}
+    for question in bank.questions:
+        if question.asked_if is not None and not question.asked_if(typed):
+            continue
+        raw[question.id] = _raw_value(draw, question)
+        typed[question.id] = parse_value(question, raw[question.id])
+    return raw

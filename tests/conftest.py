@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import pytest
+
+import spinetriage
+from spinetriage.model import Questionnaire
+
+
+@pytest.fixture(scope="session")
+def bank() -> Questionnaire:
+    """The packaged question bank, loaded once."""
+    return spinetriage.load_questionnaire()

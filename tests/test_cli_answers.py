@@ -1,0 +1,190 @@
+"""`spinetriage --answers FILE`: the vignettes from the command line, and bad answer files."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from answer_builders import answers
+from cli_runner import run
+from clinical_cases import CLINICAL_CASES
+
+
+@pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
+def test_vignette_from_the_command_line(
+    tmp_path: Path, raw: dict[str, Any], tier: str, rule_ids: tuple[str, ...]
+) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    done = run("--answers", str(path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["result"]["tier"] == tier
+    assert set(rule_ids) <= {r["rule_id"] for r in document["result"]["reasons"]}
+
+
+def test_yaml_answer_file_and_text_summary(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers(rf_fever="yes")), encoding="utf-8")
+    done = run("--answers", str(path), "--no-color")
+    assert done.returncode == 0, done.stderr
+    assert "URGENT ASSESSMENT" in done.stdout
+    assert "Fever with back pain can mean a spinal infection." in done.stdout
+    assert "does not diagnose" in done.stdout
+
+
+def test_output_file_is_private(tmp_path: Path) -> None:
+    source = tmp_path / "answers.json"
+    source.write_text(json.dumps(answers()), encoding="utf-8")
+    target = tmp_path / "result.json"
+    done = run("--answers", str(source), "--format", "json", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["result"]["tier"] == "conservative"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        pytest.param(
+            json.dumps(answers(pain_now=12)),
+            1,
+            "spinetriage: {path}: question 'pain_now': 12 is out of range; allowed: "
+            "whole number 0–10\n",
+            id="invalid-value",
+        ),
+        pytest.param(
+            json.dumps(answers(avoid_surgery=None)),
+            1,
+            "spinetriage: {path}: question 'avoid_surgery': missing answer (required; "
+            "allowed: yes, no)\n",
+            id="missing-required",
+        ),
+        pytest.param(
+            json.dumps(answers(leg_weakness="wobbly")),
+            1,
+            "spinetriage: {path}: question 'leg_weakness': 'wobbly' is not a choice; "
+            "allowed: one of: none, mild, significant\n",
+            id="unknown-code",
+        ),
+        pytest.param(
+            '{"pain_now": 3,',
+            2,
+            "spinetriage: {path}:1: not valid JSON: Expecting property name enclosed "
+            "in double quotes\n",
+            id="broken-json",
+        ),
+        pytest.param(
+            "[1, 2]",
+            2,
+            "spinetriage: {path}: expected a mapping of question ids to answers, got list\n",
+            id="not-a-mapping",
+        ),
+    ],
+)
+def test_bad_answer_files(tmp_path: Path, content: str, code: int, message: str) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(content, encoding="utf-8")
+    done = run("--answers", str(path))
+    assert (done.returncode, done.stdout) == (code, "")
+    assert done.stderr == message.format(path=path)
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_answer_file(tmp_path: Path) -> None:
+    done = run("--answers", str(tmp_path / "nope.json"))
+    assert done.returncode == 2
+    assert (
+        done.stderr == f"spinetriage: {tmp_path / 'nope.json'}: cannot read the file: "
+        "No such file or directory\n"
+    )
+
+
+def test_answers_not_asked_are_reported_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers(postop_warning_signs="bladder_bowel")), encoding="utf-8")
+    done = run("--answers", str(path), "--format", "json")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["result"]["tier"] == "conservative"
+    assert done.stderr == (
+        f"{path}: question 'postop_warning_signs' was answered but would not "
+        "be asked given the other answers; its answer was not used\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            "a.yaml",
+            "a: &x [1, 2]\nb: *x\n",
+            "{path}:2: anchors and aliases (& and *) are not allowed",
+            id="alias",
+        ),
+        pytest.param(
+            "a.yaml",
+            "a: !!python/object:os.system ls\n",
+            "{path}:1: YAML tags such as '!!python/object:os.system' are not allowed; "
+            "write the plain value",
+            id="tag",
+        ),
+        pytest.param(
+            "a.yaml",
+            "a: " + "[" * 5000 + "]" * 5000 + "\n",
+            "{path}:1: nested more than 64 levels deep; an answer file needs far fewer",
+            id="deep-yaml",
+        ),
+        pytest.param(
+            "a.json",
+            '{"a": ' + "[" * 100000 + "]" * 100000 + "}",
+            "{path}: nested too deeply to be an answer file",
+            id="deep-json",
+        ),
+        pytest.param(
+            "a.yaml",
+            'rf_fever: no\nb: "\x01"\n',
+            "{path}:2: not valid YAML or JSON: control characters are not allowed",
+            id="control-character",
+        ),
+    ],
+)
+def test_hostile_answer_files_are_refused(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    done = run("--answers", str(path))
+    assert done.returncode == 2
+    assert done.stderr == "spinetriage: " + message.format(path=path) + "\n"
+
+
+def test_a_date_like_answer_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        yaml.safe_dump({**answers(), "pain_now": None}).replace(
+            "pain_now: null", "pain_now: 2024-13-45"
+        ),
+        encoding="utf-8",
+    )
+    done = run("--answers", str(path))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"spinetriage: {path}: question 'pain_now': '2024-13-45' is not a "
+        "number; allowed: whole number 0–10\n"
+    )
+
+
+def test_debug_shows_a_traceback_without_answers(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers(pain_now=12, rf_cancer_history="yes")), encoding="utf-8")
+    done = run("--debug", "--answers", str(path))
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr
+    assert "rf_cancer_history" not in done.stderr

@@ -1,0 +1,118 @@
+"""The installed `spinetriage`: result formats and files, no terminal, a light `--help`."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from answer_builders import BASELINE
+from cli_runner import SPINETRIAGE, run
+from spinetriage.cli import ResultFormat
+from spinetriage.errors import ExitCode
+from spinetriage.model import Questionnaire
+from spinetriage.scoring import triage
+from spinetriage.ui.markdown import render_markdown
+from spinetriage.ui.output import RENDERERS, OutputFormat
+from spinetriage.ui.summary import render_text
+
+TIMEOUT = 30
+
+NO_TERMINAL = [
+    "spinetriage: the interview needs a terminal to type in, and standard input is not one.",
+    "spinetriage: To score answers without a terminal, use `spinetriage --answers FILE` "
+    "(or `spinetriage batch` for many answer sets).",
+]
+
+
+@pytest.fixture
+def answer_file(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(BASELINE), encoding="utf-8")
+    return path
+
+
+def test_every_format_has_a_renderer() -> None:
+    assert set(RENDERERS) == set(OutputFormat)
+    assert [f.value for f in ResultFormat] == [f.value for f in OutputFormat]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_output_file_is_private_and_complete(
+    answer_file: Path, tmp_path: Path, fmt: str, bank: Questionnaire
+) -> None:
+    target = tmp_path / f"result.{fmt}"
+    done = run("--answers", str(answer_file), "--format", fmt, "--output", str(target))
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert done.stdout == ""
+    assert done.stderr == f"Saved the {fmt} result to {target}\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    result = triage(BASELINE, bank)
+    saved = target.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(saved)["result"]["tier"] == "conservative"
+    elif fmt == "markdown":
+        assert saved == render_markdown(result, bank)
+    else:
+        assert saved == render_text(result, bank)
+    # no temporary file left beside it
+    assert {p.name for p in tmp_path.iterdir()} == {"answers.json", target.name}
+
+
+def test_markdown_to_stdout(answer_file: Path) -> None:
+    done = run("--answers", str(answer_file), "--format", "markdown")
+    assert done.returncode == ExitCode.OK
+    assert done.stdout.startswith("# spinetriage result: Conservative care\n")
+
+
+def test_text_to_a_pipe_is_plain_80_columns(answer_file: Path, bank: Questionnaire) -> None:
+    done = run("--answers", str(answer_file), env={"NO_COLOR": "", "COLUMNS": "120"})
+    assert done.returncode == ExitCode.OK
+    assert "\x1b" not in done.stdout
+    assert done.stdout == render_text(triage(BASELINE, bank), bank)
+
+
+def test_no_terminal_is_a_usage_error_at_once() -> None:
+    done = run()
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr.splitlines() == NO_TERMINAL
+    assert done.stdout == ""
+
+
+def test_closed_stdin_is_a_usage_error() -> None:
+    done = subprocess.run(
+        ["sh", "-c", f'exec "{SPINETRIAGE}" <&-'],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr.splitlines() == NO_TERMINAL
+
+
+def test_no_terminal_wins_over_output_options(tmp_path: Path) -> None:
+    done = run("--format", "json", "--output", str(tmp_path / "r.json"))
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr.splitlines() == NO_TERMINAL
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_does_not_import_questionary() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(SPINETRIAGE), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == ExitCode.OK
+    assert "--answers" in done.stdout
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines()}
+    assert "spinetriage.cli" in imported
+    heavy = {m for m in imported if m.split(".")[0] in ("questionary", "prompt_toolkit", "yaml")}
+    assert heavy == set()

@@ -1,0 +1,220 @@
+"""A result as a FHIR Bundle: valid, asked items only, and back to the same result."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import spinetriage
+from answer_builders import answers, with_treatments
+from answer_strategies import answer_sets
+from clinical_cases import CLINICAL_CASES
+from fhir_checks import check_bundle, check_response, enabled_questions, walk
+from spinetriage.answers import asked_questions
+from spinetriage.fhir import answers_from_response, questionnaire_resource, result_bundle
+from spinetriage.model import Questionnaire
+from spinetriage.result import Result
+
+AUTHORED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+TIER_SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/tier"
+BANK = spinetriage.load_questionnaire()
+QUESTIONNAIRE = questionnaire_resource(BANK)
+
+ROUND_TRIP = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.fixture(scope="module")
+def questionnaire() -> dict[str, Any]:
+    return QUESTIONNAIRE
+
+
+def numbered_urns() -> Callable[[], str]:
+    counter = itertools.count(1)
+    return lambda: f"urn:uuid:00000000-0000-4000-8000-{next(counter):012d}"
+
+
+def resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def answered_link_ids(response: dict[str, Any]) -> set[str]:
+    return {item["linkId"] for item in walk(response["item"]) if "answer" in item}
+
+
+def same_result(one: Result, other: Result) -> bool:
+    return (one.tier, one.reasons, one.scores, one.answers) == (
+        other.tier,
+        other.reasons,
+        other.scores,
+        other.answers,
+    )
+
+
+@pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
+def test_bundle_validates_and_round_trips(
+    bank: Questionnaire,
+    questionnaire: dict[str, Any],
+    raw: dict[str, Any],
+    tier: str,
+    rule_ids: tuple[str, ...],
+) -> None:
+    result = spinetriage.triage(raw, bank)
+    assert result.tier == tier
+    assert_round_trip(bank, questionnaire, result)
+
+
+@ROUND_TRIP
+@given(raw=answer_sets(BANK))
+def test_random_answer_sets_round_trip(raw: dict[str, Any]) -> None:
+    assert_round_trip(BANK, QUESTIONNAIRE, spinetriage.triage(raw, BANK))
+
+
+def assert_round_trip(bank: Questionnaire, questionnaire: dict[str, Any], result: Result) -> None:
+    bundle = result_bundle(result, bank, AUTHORED)
+    check_bundle(bundle)
+    (response,) = resources(bundle, "QuestionnaireResponse")
+    check_response(response, questionnaire)
+    # the items are exactly the answers used, and a renderer enables exactly the asked questions
+    asked = {q.id for q in asked_questions(bank, result.answer_map)}
+    assert answered_link_ids(response) == set(result.answer_map)
+    assert enabled_questions(questionnaire, response) == asked
+    # through JSON text and back, as a file: the same tier, reasons, scores and answers
+    again = spinetriage.triage(answers_from_response(bank, json.loads(json.dumps(bundle))), bank)
+    assert same_result(again, result)
+    # the response alone reads back the same way
+    assert answers_from_response(bank, response) == answers_from_response(bank, bundle)
+
+
+def test_risk_assessment_states_tier_reasons_and_basis(bank: Questionnaire) -> None:
+    result = spinetriage.triage(answers(rf_fever="yes"), bank)
+    bundle = result_bundle(result, bank, AUTHORED, numbered_urns())
+    urls = [e["fullUrl"] for e in bundle["entry"]]
+    (risk,) = resources(bundle, "RiskAssessment")
+    assert bundle["entry"][-1]["resource"] is risk
+    assert bundle["timestamp"] == risk["occurrenceDateTime"] == "2025-03-04T05:06:07Z"
+    assert risk["status"] == "final"
+    assert risk["prediction"] == [
+        {
+            "qualitativeRisk": {
+                "coding": [
+                    {"system": TIER_SYSTEM, "code": "urgent", "display": "Urgent assessment"}
+                ],
+                "text": "Urgent assessment",
+            },
+            "rationale": f"Urgency: {result.urgency}",
+        }
+    ]
+    assert risk["mitigation"] == result.action
+    assert [b["reference"] for b in risk["basis"]] == urls[:-1]
+    assert risk["note"][0] == {
+        "text": "Red flag: Fever with back pain can mean a spinal infection. "
+        "(rule infection_fever; tier urgent)"
+    }
+    assert len(risk["note"]) == len(result.reasons) + 1
+    assert risk["note"][-1] == {"text": result.disclaimer}
+    assert result.bank.content_hash in risk["method"]["text"]
+
+
+def test_response_header(bank: Questionnaire) -> None:
+    bundle = result_bundle(spinetriage.triage(answers(), bank), bank, AUTHORED)
+    (response,) = resources(bundle, "QuestionnaireResponse")
+    assert bundle["entry"][0]["resource"] is response
+    assert {k: v for k, v in response.items() if k not in ("item", "subject")} == {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar|"
+        + bank.version,
+        "status": "completed",
+        "authored": "2025-03-04T05:06:07Z",
+    }
+
+
+def test_scores_are_observations_derived_from_the_response(bank: Questionnaire) -> None:
+    result = spinetriage.triage(answers(), bank)
+    bundle = result_bundle(result, bank, AUTHORED, numbered_urns())
+    observations = resources(bundle, "Observation")
+    by_code = {o["code"]["coding"][0]["code"]: o for o in observations}
+    assert set(by_code) == {
+        "disability_percent",
+        "disability_band",
+        "duration_band",
+        "psychosocial_total",
+        "psychosocial_distress",
+        "psychosocial_risk",
+        "failed_treatment_count",
+    }
+    assert by_code["disability_percent"]["valueQuantity"]["value"] == (
+        result.scores.disability_percent
+    )
+    assert by_code["psychosocial_risk"]["valueCodeableConcept"]["text"] == (
+        result.scores.psychosocial_risk
+    )
+    assert by_code["failed_treatment_count"]["valueInteger"] == 0
+    response_url = bundle["entry"][0]["fullUrl"]
+    assert all(o["derivedFrom"] == [{"reference": response_url}] for o in observations)
+
+
+def test_answers_not_used_are_absent_from_the_response(bank: Questionnaire) -> None:
+    """Answered but not asked (no leg pain, yet below the knee): left out, like the result does."""
+    result = spinetriage.triage(answers(leg_pain="none", leg_pain_below_knee="yes"), bank)
+    assert result.ignored_answers == ("leg_pain_below_knee",)
+    (response,) = resources(result_bundle(result, bank, AUTHORED), "QuestionnaireResponse")
+    link_ids = answered_link_ids(response)
+    assert "leg_pain" in link_ids
+    assert "leg_pain_below_knee" not in link_ids
+    assert not {"diagnoses", "surgery_procedure", "postop_walking"} & link_ids
+
+
+def test_unanswered_optional_sections_are_left_out(bank: Questionnaire) -> None:
+    (response,) = resources(
+        result_bundle(spinetriage.triage(answers(), bank), bank, AUTHORED),
+        "QuestionnaireResponse",
+    )
+    assert "recovery" not in [group["linkId"] for group in response["item"]]
+
+
+def test_multiple_choices_in_bank_order(bank: Questionnaire) -> None:
+    result = spinetriage.triage(with_treatments("mind_body", "nsaids"), bank)
+    (response,) = resources(result_bundle(result, bank, AUTHORED), "QuestionnaireResponse")
+    (item,) = [i for i in walk(response["item"]) if i["linkId"] == "treatments_tried"]
+    assert [a["valueCoding"]["code"] for a in item["answer"]] == ["nsaids", "mind_body"]
+
+
+def test_same_inputs_give_the_same_bundle(bank: Questionnaire) -> None:
+    result = spinetriage.triage(answers(rf_fever="yes"), bank)
+    one = result_bundle(result, bank, AUTHORED, numbered_urns())
+    assert one == result_bundle(result, bank, AUTHORED, numbered_urns())
+    assert one["entry"][0]["fullUrl"] == "urn:uuid:00000000-0000-4000-8000-000000000001"
+
+
+def test_authored_defaults_to_now_in_utc(bank: Questionnaire) -> None:
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    bundle = result_bundle(spinetriage.triage(answers(), bank), bank)
+    after = datetime.now(timezone.utc)
+    stamp = datetime.strptime(bundle["timestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=timezone.utc
+    )
+    assert before <= stamp <= after
+    urls = [e["fullUrl"] for e in bundle["entry"]]
+    assert all(url.startswith("urn:uuid:") for url in urls)
+    assert len(set(urls)) == len(urls)
+
+
+def test_authored_in_another_zone_is_written_in_utc(bank: Questionnaire) -> None:
+    local = AUTHORED.astimezone(timezone(timedelta(hours=2)))
+    bundle = result_bundle(spinetriage.triage(answers(), bank), bank, local)
+    assert bundle["timestamp"] == "2025-03-04T05:06:07Z"
+
+
+def test_naive_authored_time_is_refused(bank: Questionnaire) -> None:
+    with pytest.raises(ValueError, match="needs a time zone"):
+        result_bundle(spinetriage.triage(answers(), bank), bank, datetime(2025, 1, 1))

@@ -1,0 +1,259 @@
+"""The interview state machine: branching, progress, back, edit, dropped answers, emergencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from answer_builders import BASELINE, answers, with_treatments
+from clinical_cases import CLINICAL_CASES, RECENT_FUSION
+from spinetriage.answers import asked_questions, parse_value, validate_answers
+from spinetriage.conditions import leaves
+from spinetriage.flow import Interview, emergency_rules
+from spinetriage.model import Questionnaire
+from spinetriage.scoring import triage_answer_set
+
+
+def answer_raw(interview: Interview, raw: Any) -> Interview:
+    question = interview.question
+    assert question is not None
+    return interview.answer(parse_value(question, raw))
+
+
+def run(bank: Questionnaire, raw: dict[str, Any], interview: Interview | None = None) -> Interview:
+    """Answer every question the flow asks from `raw` until the review screen."""
+    interview = interview or Interview.start(bank)
+    for _ in range(len(bank.questions) + 1):
+        if interview.at_review:
+            return interview
+        assert interview.current in raw, f"the flow asked {interview.current}, not in the answers"
+        interview = answer_raw(interview, raw[interview.current])
+    raise AssertionError("the flow never reached the review screen")
+
+
+def test_starts_with_the_red_flags(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    progress = interview.progress
+    assert interview.current == "rf_bladder_bowel"
+    assert progress.section.id == "red_flags"
+    assert progress.starts_section
+    assert (progress.number, progress.total) == (1, len(asked_questions(bank, {})))
+    assert not interview.can_go_back
+
+
+def test_asks_exactly_the_questions_that_apply(bank: Questionnaire) -> None:
+    raw = with_treatments("physical_therapy", "injections", leg_pain="one_side")
+    raw["leg_pain_below_knee"] = "yes"
+    done = run(bank, raw)
+    assert done.at_review
+    expected = validate_answers(bank, raw).answers
+    assert done.answer_set().answers == expected
+    assert "leg_pain_below_knee" in done.answers
+    assert "nsaids_weeks" not in done.answers
+
+
+def test_follow_up_is_asked_only_when_its_condition_holds(bank: Questionnaire) -> None:
+    before = run(bank, BASELINE)
+    assert "leg_pain_below_knee" not in before.answers
+    interview = Interview.start(bank)
+    while interview.current != "leg_pain":
+        interview = answer_raw(interview, BASELINE[interview.current])
+    assert answer_raw(interview, "none").current == "numbness"
+    assert answer_raw(interview, "both_sides").current == "leg_pain_below_knee"
+
+
+def test_progress_total_follows_branching(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    while interview.current != "treatments_tried":
+        interview = answer_raw(interview, BASELINE[interview.current])
+    total_before = interview.progress.total
+    number = interview.progress.number
+    after = answer_raw(interview, "physical_therapy;injections")
+    assert after.current == "physical_therapy_weeks"
+    assert after.progress.number == number + 1
+    # two follow-ups for physical therapy, three for injections
+    assert after.progress.total == total_before + 5
+    assert not after.progress.starts_section
+
+
+def test_back_goes_to_the_previous_question_and_keeps_answers(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    interview = answer_raw(interview, "no")
+    interview = answer_raw(interview, "no")
+    assert interview.current == "rf_sexual_dysfunction"
+    back = interview.back()
+    assert back.current == "rf_saddle_numbness"
+    assert back.previous_answer() is False
+    assert back.progress.number == 2
+    # answering again moves on to the next question in order, as before
+    assert answer_raw(back, "yes").current == "rf_sexual_dysfunction"
+
+
+def test_back_at_the_first_question_stays_there(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    assert interview.back() == interview
+
+
+def test_back_twice_then_forward_visits_each_question_again(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    for _ in range(3):
+        interview = answer_raw(interview, "no")
+    twice = interview.back().back()
+    assert twice.current == "rf_saddle_numbness"
+    forward = answer_raw(twice, "no")
+    assert forward.current == "rf_sexual_dysfunction"
+    assert forward.previous_answer() is False
+
+
+def test_back_skips_questions_that_do_not_apply(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    while interview.current != "numbness":
+        interview = answer_raw(interview, BASELINE[interview.current])
+    # leg_pain is none, so leg_pain_below_knee sits between them in the bank but is not asked
+    assert interview.back().current == "leg_pain"
+
+
+def test_back_from_review_goes_to_the_last_question(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    back = done.back()
+    assert back.current == done.path[-1].id == "avoid_surgery"
+    # after the review was reached, an answer returns to the review
+    assert answer_raw(back, "no").at_review
+
+
+def test_edit_asks_new_follow_ups_then_returns_to_review(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    editing = done.edit("leg_pain")
+    assert editing.previous_answer() == "none"
+    changed = answer_raw(editing, "one_side")
+    assert changed.current == "leg_pain_below_knee"
+    assert not changed.dropped
+    finished = answer_raw(changed, "yes")
+    assert finished.at_review
+    assert finished.answers["leg_pain"] == "one_side"
+    assert finished.answers["leg_pain_below_knee"] is True
+
+
+def test_edit_without_change_returns_straight_to_review(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    again = answer_raw(done.edit("pain_now"), 8)
+    assert again.at_review
+    assert again.answers["pain_now"] == 8
+    assert again.answers.keys() == done.answers.keys()
+
+
+def test_edit_refuses_a_question_that_does_not_apply(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    with pytest.raises(ValueError, match="leg_pain_below_knee"):
+        done.edit("leg_pain_below_knee")
+
+
+def test_changing_an_answer_drops_answers_that_no_longer_apply(bank: Questionnaire) -> None:
+    done = run(bank, with_treatments("physical_therapy", "nsaids"))
+    assert "nsaids_helped" in done.answers
+    changed = answer_raw(done.edit("treatments_tried"), "physical_therapy")
+    assert changed.at_review
+    assert changed.dropped == ("nsaids_weeks", "nsaids_helped")
+    assert "nsaids_weeks" not in changed.answers
+    assert changed.answers["physical_therapy_weeks"] == 8
+
+
+def test_dropping_follows_chains_of_follow_ups(bank: Questionnaire) -> None:
+    done = run(bank, answers(**RECENT_FUSION))
+    assert done.answers["fusion_level"] == "l5_s1"
+    changed = answer_raw(done.edit("had_spine_surgery"), "no")
+    assert changed.at_review
+    assert changed.dropped == (
+        "surgery_procedure",
+        "fusion_level",
+        "weeks_since_surgery",
+        "postop_walking",
+        "postop_xrays",
+        "postop_warning_signs",
+    )
+    assert changed.answer_set().answers == validate_answers(bank, answers(pain_now=3)).answers
+
+
+def test_answer_at_review_is_refused(bank: Questionnaire) -> None:
+    with pytest.raises(ValueError, match="no question"):
+        run(bank, BASELINE).answer(True)
+
+
+def test_emergency_is_reported_as_soon_as_it_is_answered(bank: Questionnaire) -> None:
+    interview = answer_raw(Interview.start(bank), "yes")
+    most_urgent = bank.tiers[0].id
+    new = interview.new_emergencies()
+    assert [r.id for r in new] == ["ces_bladder_bowel"]
+    assert {r.tier for r in new} == {most_urgent}
+    told = interview.acknowledge()
+    assert told.new_emergencies() == ()
+    assert answer_raw(told, "no").new_emergencies() == ()
+    # a second, different emergency sign is new again
+    second = answer_raw(told, "yes")
+    assert [r.id for r in second.new_emergencies()] == ["ces_saddle_numbness"]
+
+
+def test_urgent_but_not_emergency_answers_raise_no_alert(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    while interview.current != "rf_fever":
+        interview = answer_raw(interview, "no")
+    assert answer_raw(interview, "yes").new_emergencies() == ()
+
+
+def test_taking_back_an_emergency_answer_clears_the_alert(bank: Questionnaire) -> None:
+    told = answer_raw(Interview.start(bank), "yes").acknowledge()
+    cleared = answer_raw(told.back(), "no")
+    assert cleared.alerted == frozenset()
+    again = answer_raw(cleared.back(), "yes")
+    assert [r.id for r in again.new_emergencies()] == ["ces_bladder_bowel"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param({}, [], id="baseline"),
+        pytest.param({"rf_both_legs": "yes"}, ["ces_both_legs"], id="both-legs"),
+        pytest.param(
+            {
+                "had_spine_surgery": "yes",
+                "surgery_procedure": "discectomy",
+                "weeks_since_surgery": 3,
+                "postop_walking": "daily",
+                "postop_xrays": "not_planned",
+                "postop_warning_signs": "calf;fever",
+            },
+            ["postop_calf"],
+            id="postop-calf",
+        ),
+    ],
+)
+def test_emergency_rules_match_the_scoring_tier(
+    bank: Questionnaire, changes: dict[str, Any], expected: list[str]
+) -> None:
+    answer_set = validate_answers(bank, answers(**changes))
+    assert [r.id for r in emergency_rules(bank, answer_set.answers)] == expected
+
+
+@pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
+def test_vignettes_through_the_flow(
+    bank: Questionnaire, raw: dict[str, Any], tier: str, rule_ids: tuple[str, ...]
+) -> None:
+    """The flow asks exactly the questions an answer file needs, and the alert fires exactly
+    when the result will be an emergency, as soon as the first emergency answer is given."""
+    interview = Interview.start(bank)
+    alerted_at: str | None = None
+    while not interview.at_review:
+        asked = interview.current
+        assert asked is not None
+        interview = answer_raw(interview, raw[asked])
+        if alerted_at is None and interview.new_emergencies():
+            alerted_at = asked
+            interview = interview.acknowledge()
+    expected = validate_answers(bank, raw)
+    assert interview.answer_set().answers == expected.answers
+    assert triage_answer_set(bank, interview.answer_set()).tier == tier
+    assert (alerted_at is not None) is (tier == bank.tiers[0].id)
+    if alerted_at is not None:
+        named = [r for r in bank.rules if r.tier == tier and r.id in rule_ids]
+        assert alerted_at in {leaf.subject for rule in named for leaf in leaves(rule.when)}

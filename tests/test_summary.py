@@ -1,0 +1,157 @@
+"""The rendered summary, compared with golden files: 80 columns, no colour, several tiers.
+
+To regenerate the golden files after an intended change, run
+
+    SPINETRIAGE_UPDATE_GOLDEN=1 python -m pytest tests/test_summary.py
+
+and read the diff (`git diff tests/golden`) before committing it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from answer_builders import BASELINE, answers, with_treatments
+from spinetriage.model import Questionnaire
+from spinetriage.result import Result
+from spinetriage.scoring import triage
+from spinetriage.ui.markdown import escape, render_markdown
+from spinetriage.ui.summary import print_summary, render_text
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("SPINETRIAGE_UPDATE_GOLDEN") == "1"
+
+CASES: dict[str, tuple[dict[str, Any], str]] = {
+    "emergency": (answers(rf_bladder_bowel="yes", rf_fever="yes"), "emergency"),
+    "urgent": (answers(rf_cancer_history="yes", rf_weight_loss="yes"), "urgent"),
+    "fusion": (
+        with_treatments(
+            "physical_therapy",
+            "injections",
+            diagnosis_known="yes",
+            diagnoses="degenerative_disc_disease;foraminal_stenosis",
+            spine_levels="l5_s1",
+            pain_worst=8,
+            symptom_weeks=30,
+            avoid_surgery="no",
+        ),
+        "fusion",
+    ),
+    "decompression": (answers(leg_weakness="significant"), "surgical_decompression"),
+    "interventional": (with_treatments("physical_therapy", "nsaids"), "interventional"),
+    "conservative": (BASELINE, "conservative"),
+    "postop": (
+        answers(
+            had_spine_surgery="yes",
+            surgery_procedure="fusion",
+            fusion_level="l5_s1",
+            weeks_since_surgery=20,
+            postop_walking="daily",
+            postop_xrays="missed",
+            postop_warning_signs="none",
+        ),
+        "postop",
+    ),
+}
+
+
+def result_for(bank: Questionnaire, case: str) -> Result:
+    raw, tier = CASES[case]
+    result = triage(raw, bank)
+    assert result.tier == tier
+    return result
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: run with SPINETRIAGE_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_summary_golden(bank: Questionnaire, case: str) -> None:
+    check_golden(f"summary_{case}.txt", render_text(result_for(bank, case), bank))
+
+
+@pytest.mark.parametrize("case", ["emergency", "fusion", "postop"])
+def test_markdown_golden(bank: Questionnaire, case: str) -> None:
+    check_golden(f"result_{case}.md", render_markdown(result_for(bank, case), bank))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_summary_fits_80_columns_without_colour(bank: Questionnaire, case: str) -> None:
+    text = render_text(result_for(bank, case), bank)
+    assert "\x1b" not in text
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_summary_ladder_marks_the_tier_and_lists_every_tier(bank: Questionnaire) -> None:
+    text = render_text(result_for(bank, "interventional"), bank)
+    ladder = text.split("Where you stand")[1].split("least urgent")[0]
+    for tier in bank.tiers:
+        assert tier.title in ladder
+    (here,) = [line for line in ladder.splitlines() if "you are here" in line]
+    assert "▶ Interventional and complementary care" in here
+    (also,) = [line for line in ladder.splitlines() if "also matched" in line]
+    assert "Conservative care" in also
+
+
+def test_summary_shows_answers_as_labels(bank: Questionnaire) -> None:
+    text = render_text(result_for(bank, "interventional"), bank)
+    assert "Did physical therapy help?" in text
+    assert "No, or it made things worse" in text
+    assert "physical_therapy_helped" not in text
+
+
+def test_summary_shows_source_keys_in_brackets(bank: Questionnaire) -> None:
+    # rich would read "[nice-ng59]" as a markup tag and drop it if given a plain string
+    assert "[nice-ng59]" in render_text(result_for(bank, "conservative"), bank)
+
+
+def test_summary_without_bank_falls_back_to_codes(bank: Questionnaire) -> None:
+    text = render_text(result_for(bank, "interventional"))
+    assert "Where you stand" not in text
+    assert "physical_therapy_helped" in text
+    assert "INTERVENTIONAL AND COMPLEMENTARY CARE" in text
+
+
+def test_summary_note_is_shown(bank: Questionnaire) -> None:
+    text = render_text(result_for(bank, "emergency"), bank, note="You stopped early.")
+    assert "You stopped early." in text.split("Where you stand")[0]
+
+
+def test_colour_rendering_uses_the_urgency_colour(bank: Questionnaire) -> None:
+    text = render_text(result_for(bank, "emergency"), bank, color=True)
+    assert re.search(r"\x1b\[[0-9;]*41m", text), "emergency headline on red"
+
+
+def test_print_summary_to_a_pipe_is_plain_text(bank: Questionnaire) -> None:
+    buffer = io.StringIO()
+    result = result_for(bank, "conservative")
+    print_summary(result, bank, console=Console(file=buffer, width=120))
+    assert buffer.getvalue() == render_text(result, bank)
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("a_b*c", r"a\_b\*c"),
+        ("[001] <x> | y", r"\[001\] \<x\> \| y"),
+        ("# not a heading", r"\# not a heading"),
+    ],
+)
+def test_markdown_escape(text: str, escaped: str) -> None:
+    assert escape(text) == escaped
