@@ -44,7 +44,24 @@ class ScoringPlan:
     tier_rank: dict[str, int]
 
 
+#: plans of the banks scored lately; a bank is frozen, so its plan never goes stale
+_PLANS: dict[int, tuple[Questionnaire, ScoringPlan]] = {}
+_PLANS_KEPT = 8
+
+
 def scoring_plan(bank: Questionnaire) -> ScoringPlan:
+    """The bank's plan, built on first use (compiling the rules takes about a millisecond)."""
+    kept = _PLANS.get(id(bank))
+    if kept is not None and kept[0] is bank:
+        return kept[1]
+    plan = _new_plan(bank)
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.pop(next(iter(_PLANS)))
+    _PLANS[id(bank)] = (bank, plan)
+    return plan
+
+
+def _new_plan(bank: Questionnaire) -> ScoringPlan:
     return ScoringPlan(
         scale_questions(bank),
         compile_selection([(rule, rule.when) for rule in bank.rules]),
