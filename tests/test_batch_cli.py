@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from answer_builders import answers
-from batch_files import BANK, IDS, answers_csv, read_rows
+from batch_files import BANK, IDS, answers_csv, csv_text, read_rows, row
+from clinical_cases import CLINICAL_CASES
 
 SPINETRIAGE = str(Path(sys.executable).parent / "spinetriage")
 GOLDEN = Path(__file__).parent / "golden" / "batch"
@@ -96,6 +97,20 @@ def test_jsonl_output_has_one_object_per_row(work: Path) -> None:
     assert [line.split('"status": "')[1][:2] for line in lines] == [
         r["status"][:2] for r in csv_rows
     ]
+
+
+def test_every_clinical_vignette_in_one_file_gets_its_tier(tmp_path: Path) -> None:
+    """The vignettes, one row each, as a spreadsheet would save them (BOM, CRLF)."""
+    rows = [row(param.id or "", param.values[0]) for param in CLINICAL_CASES]
+    content = "\ufeff" + csv_text(rows)
+    done = cli("batch", "-", stdin=content.encode("utf-8"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    got = read_rows(done.stdout.decode())
+    assert [r["record_id"] for r in got] == [param.id for param in CLINICAL_CASES]
+    for param, result in zip(CLINICAL_CASES, got, strict=True):
+        _, tier, rule_ids = param.values
+        assert result["tier"] == tier, param.id
+        assert set(rule_ids) <= set(result["reasons"].split(";")), param.id
 
 
 # -- template --------------------------------------------------------------------------------

@@ -300,6 +300,9 @@ def batch(
     if output is not None:
         sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
     print_summary(summary, bank)
+    if summary.errors:
+        why = f"{errors} lists" if errors is not None else "the error column says"
+        sys.stderr.write(f"Rows with status error were not scored: {why} what to fix.\n")
     raise typer.Exit(int(summary.exit_code))
 
 
