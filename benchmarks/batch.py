@@ -6,7 +6,7 @@
 
 The input is a synthetic file of N valid rows drawn at random from the packaged bank (every
 question asked given the answers so far gets a random allowed value; no real data). Both sides
-are measured in the same run on the same file, best of 3, alternating: `spinetriage batch FILE
+are measured in the same run on the same file, best of 5, alternating: `spinetriage batch FILE
 -o OUT` as a subprocess (start-up included) and, in this process, csv.DictReader -> csv.writer
 copying FILE to OUT.
 Peak memory is the peak RSS of a fresh `spinetriage batch` process per size (os.wait4).
@@ -34,7 +34,7 @@ OUT = Path(__file__).resolve().parent / "out"
 SPINETRIAGE = str(Path(sys.executable).parent / "spinetriage")
 #: typical numbers for integer questions with a wide allowed range
 TYPICAL_MAX = 60
-REPEATS = 3
+REPEATS = 5
 
 
 def random_value(question: Question, rng: random.Random) -> AnswerValue:

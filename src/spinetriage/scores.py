@@ -107,7 +107,10 @@ def psychosocial_risk(total: int, distress: int) -> str:
 
 def _int_answer(answers: Answers, question_id: str) -> int | None:
     value = answers.get(question_id)
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    # exact types: a validated answer is never a subclass, and a yes/no (bool) is not a number
+    if type(value) is int:
+        return value
+    return int(value) if type(value) is float else None
 
 
 def compute_scores(
