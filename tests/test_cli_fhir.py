@@ -148,3 +148,34 @@ def test_unusable_responses(
     assert done.returncode == code
     assert done.stdout == ""
     assert done.stderr == message.format(path=path)
+
+
+def test_batch_writes_fhir_ndjson_one_resource_per_row(tmp_path: Path) -> None:
+    from batch_files import answers_csv
+    from fhir_checks import validate
+
+    good = [answers(), answers(rf_bladder_bowel="yes"), answers(rf_fever="yes")]
+    text = answers_csv(good)
+    bad_row = "R4" + ",yes" * 3 + "\r\n"  # too few cells: refused, still one line out
+    source = tmp_path / "forms.csv"
+    source.write_text(text + bad_row, encoding="utf-8")
+    done = run("batch", str(source), "--format", "fhir")
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 4
+    resources = [json.loads(line) for line in lines]
+    for resource in resources[:3]:
+        check_bundle(resource)
+    tiers = [
+        next(
+            e["resource"] for e in r["entry"] if e["resource"]["resourceType"] == "RiskAssessment"
+        )["prediction"][0]["qualitativeRisk"]["coding"][0]["code"]
+        for r in resources[:3]
+    ]
+    assert tiers == ["conservative", "emergency", "urgent"]
+    outcome = resources[3]
+    validate(outcome)
+    assert outcome["resourceType"] == "OperationOutcome"
+    assert outcome["id"] == "line-5"
+    assert outcome["issue"][0]["severity"] == "error"
+    assert outcome["issue"][0]["diagnostics"].startswith("line 5: 4 cells, but the header has")

@@ -167,11 +167,49 @@ class JsonLines:
         self._stream.write(json.dumps({**head, **body}, ensure_ascii=False) + "\n")
 
 
+class FhirLines:
+    """FHIR NDJSON: a Bundle (response, scores, RiskAssessment) per scored row, and an
+    OperationOutcome naming the problems of a refused row, so rows in = rows out here too."""
+
+    def __init__(self, stream: IO[str], context: BatchContext) -> None:
+        from datetime import datetime, timezone
+
+        from .fhir import result_bundle
+
+        self._stream = stream
+        self._bank = context.bank
+        self._bundle = result_bundle
+        # one authored time for the run: every row of an export was scored at the same moment
+        self._authored = datetime.now(timezone.utc)
+
+    def write(self, outcome: RowOutcome) -> None:
+        if outcome.result is None:
+            resource: dict[str, object] = {
+                "resourceType": "OperationOutcome",
+                "id": f"line-{outcome.line}",
+                "issue": [
+                    {
+                        "severity": "error",
+                        "code": "invalid",
+                        "diagnostics": str(problem),
+                        "expression": [problem.column] if problem.column else [],
+                    }
+                    for problem in outcome.problems
+                ],
+            }
+        else:
+            resource = self._bundle(outcome.result, self._bank, self._authored)
+        self._stream.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
 FORMATS: dict[str, BatchFormat] = {
     f.name: f
     for f in (
         BatchFormat("csv", "one CSV row per input row (default)", False, CsvRows),
         BatchFormat("jsonl", "one JSON object per line with the full result", True, JsonLines),
+        BatchFormat(
+            "fhir", "FHIR NDJSON: one Bundle (or OperationOutcome) per row", True, FhirLines
+        ),
     )
 }
 

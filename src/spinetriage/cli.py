@@ -242,6 +242,7 @@ def template(
 class BatchFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
+    fhir = "fhir"
 
 
 @app.command()
@@ -258,7 +259,10 @@ def batch(
     ] = None,
     fmt: Annotated[
         BatchFormat,
-        typer.Option("--format", help="csv (one row per input row) or jsonl (full results)."),
+        typer.Option(
+            "--format",
+            help="csv (one row per input row), jsonl (full results) or fhir (NDJSON Bundles).",
+        ),
     ] = BatchFormat.csv,
     errors: Annotated[
         Path | None,
