@@ -216,3 +216,34 @@ def test_answers_not_asked_are_not_used(bank: Questionnaire) -> None:
     assert result.tier == "conservative"
     assert result.ignored_answers == ("fusion_level", "postop_warning_signs")
     assert "fusion_level" not in result.answer_map
+
+
+def test_a_result_stopped_early_keeps_only_the_emergency_reasons(bank: Questionnaire) -> None:
+    from spinetriage.answers import AnswerSet
+    from spinetriage.scoring import triage_stopped_early
+
+    # five red-flag questions answered, the fifth an emergency; nothing else asked yet
+    so_far = AnswerSet(
+        {
+            "rf_bladder_bowel": False,
+            "rf_saddle_numbness": False,
+            "rf_sexual_dysfunction": False,
+            "rf_both_legs": False,
+            "rf_rapid_weakness": True,
+        }
+    )
+    result = triage_stopped_early(bank, so_far)
+    assert result.stopped_early
+    assert result.tier == "emergency"
+    assert [r.rule_id for r in result.reasons] == ["progressive_weakness"]
+    assert result.matched_tiers == ("emergency",)
+    assert {s.key for s in result.sources} == {
+        "girft-ces",
+        "001",
+        "clinical-reference",
+        "postop-care",
+    }
+    document = result_to_dict(result)["result"]
+    assert isinstance(document, dict)
+    assert document["stopped_early"] is True
+    assert result_to_dict(spinetriage.triage(answers(), bank))["result"]["stopped_early"] is False

@@ -155,3 +155,13 @@ def test_print_summary_to_a_pipe_is_plain_text(bank: Questionnaire) -> None:
 )
 def test_markdown_escape(text: str, escaped: str) -> None:
     assert escape(text) == escaped
+
+
+def test_markdown_says_when_the_person_stopped_early(bank: Questionnaire) -> None:
+    from spinetriage.answers import AnswerSet
+    from spinetriage.result import STOPPED_EARLY
+    from spinetriage.scoring import triage_stopped_early
+    from spinetriage.ui.markdown import render_markdown
+
+    result = triage_stopped_early(bank, AnswerSet({"rf_bladder_bowel": True}))
+    assert f"*{STOPPED_EARLY}*" in render_markdown(result, bank)

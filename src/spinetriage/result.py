@@ -11,6 +11,9 @@ from .scores import Scores
 
 RESULT_FORMAT = "spinetriage.result"
 RESULT_FORMAT_VERSION = 1
+STOPPED_EARLY = (
+    "The person stopped after an emergency sign; this is based on the answers given so far."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,8 @@ class Result:
     ignored_answers: tuple[str, ...]
     bank: BankStamp
     disclaimer: str
+    #: the person stopped after an emergency sign: only that tier's rules were judged
+    stopped_early: bool = False
 
     @property
     def answer_map(self) -> dict[str, AnswerValue]:
@@ -142,6 +147,7 @@ def result_to_dict(result: Result) -> dict[str, object]:
                 {"key": s.key, "title": s.title, "citation": s.citation} for s in result.sources
             ],
             "disclaimer": result.disclaimer,
+            "stopped_early": result.stopped_early,
         },
         "answers": {k: json_value(v) for k, v in result.answers},
         "ignored_answers": list(result.ignored_answers),

@@ -91,8 +91,23 @@ def decide(
     return Decision(scores, rules, tiers)
 
 
+def triage_stopped_early(bank: Questionnaire, answer_set: AnswerSet) -> Result:
+    """The result when the person stops after an emergency sign, with the answers so far.
+
+    Only the most urgent tier's rules are kept: rules of less urgent tiers would be judged on
+    questions not yet asked (unanswered), so they are left out rather than shown as if they held.
+    """
+    full = decide(bank, answer_set.answers)
+    top = full.tiers[0]
+    kept = Decision(full.scores, tuple(r for r in full.rules if r.tier == top), (top,))
+    return triage_answer_set(bank, answer_set, kept, stopped_early=True)
+
+
 def triage_answer_set(
-    bank: Questionnaire, answer_set: AnswerSet, decision: Decision | None = None
+    bank: Questionnaire,
+    answer_set: AnswerSet,
+    decision: Decision | None = None,
+    stopped_early: bool = False,
 ) -> Result:
     """The full result for validated answers (`decision`: already made by `decide`)."""
     answers = answer_set.answers
@@ -139,6 +154,7 @@ def triage_answer_set(
         ignored_answers=answer_set.ignored,
         bank=BankStamp(bank.id, bank.version, bank.content_hash),
         disclaimer=bank.disclaimer,
+        stopped_early=stopped_early,
     )
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from .._version import __version__
 from ..conditions import AnswerValue
 from ..model import Question, Questionnaire, QuestionType
-from ..result import Reason, Result
+from ..result import STOPPED_EARLY, Reason, Result
 from .common import (
     CANONICAL_BASE,
     UCUM,
@@ -180,7 +180,9 @@ def risk_assessment(
             }
         ],
         "mitigation": result.action,
-        "note": [{"text": _reason_text(r)} for r in result.reasons] + [{"text": result.disclaimer}],
+        "note": [{"text": _reason_text(r)} for r in result.reasons]
+        + [{"text": STOPPED_EARLY}] * result.stopped_early
+        + [{"text": result.disclaimer}],
     }
 
 

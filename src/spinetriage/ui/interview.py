@@ -191,17 +191,10 @@ def _score(interview: Interview) -> Result:
 
 
 def _stopped(interview: Interview) -> Outcome:
-    """The result when the person stops after an emergency sign: that tier's reasons only.
+    """The result when the person stops after an emergency sign: that tier's reasons only."""
+    from ..scoring import triage_stopped_early
 
-    Rules of less urgent tiers would be judged on missing answers (a question not yet asked
-    reads as unanswered), so they are left out rather than shown as if they held.
-    """
-    result = _score(interview)
-    result = replace(
-        result,
-        reasons=tuple(r for r in result.reasons if r.tier == result.tier),
-        matched_tiers=(result.tier,),
-    )
+    result = triage_stopped_early(interview.bank, interview.answer_set())
     answered = len(interview.answer_set().answers)
     questions = "question" if answered == 1 else "questions"
     return Outcome(

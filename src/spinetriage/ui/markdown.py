@@ -6,7 +6,7 @@ import re
 
 from ..labels import evidence_label, recovery_line, score_lines, subject_label
 from ..model import Questionnaire
-from ..result import Reason, Result
+from ..result import STOPPED_EARLY, Reason, Result
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
@@ -56,6 +56,8 @@ def render_markdown(result: Result, bank: Questionnaire | None = None) -> str:
         "",
         f"**Urgency: {escape(result.urgency)}.** {escape(result.action)}",
     ]
+    if result.stopped_early:
+        out += ["", f"*{STOPPED_EARLY}*"]
     if bank is not None:
         out += ["", "## Where you stand", "", *_ladder(result, bank)]
     out += ["", "## Why", ""]
