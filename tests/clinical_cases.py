@@ -355,7 +355,13 @@ CLINICAL_CASES = [
         "postop-discectomy-pain-beyond-expected",
         answers(**{**RECENT_DISCECTOMY, "weeks_since_surgery": 10, "pain_now": 6}),
         "postop",
-        "postop_pain_beyond_expected",
+        "postop_pain_after_decompression",
+    ),
+    case(
+        "postop-fusion-pain-beyond-six-months",
+        answers(**{**RECENT_FUSION, "weeks_since_surgery": 30, "pain_now": 6}),
+        "postop",
+        "postop_pain_after_fusion",
     ),
     case(
         "postop-fusion-xray-overdue",
