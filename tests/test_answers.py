@@ -88,6 +88,18 @@ def test_yaml_booleans_are_read_as_yes_no_codes(bank: Questionnaire) -> None:
             "question 'rf_fever': missing answer (required; allowed: yes, no)",
             id="missing-required",
         ),
+        pytest.param(
+            {"pain_now": 10**400},
+            "question 'pain_now': 1" + "0" * 56 + "… (401 characters) is out of range; "
+            "allowed: whole number 0–10",
+            id="integer-too-large-for-a-float",
+        ),
+        pytest.param(
+            {"leg_weakness": "x" * 5000},
+            "question 'leg_weakness': '" + "x" * 56 + "… (5,002 characters) is not a choice; "
+            "allowed: one of: none, mild, significant",
+            id="long-value-shortened",
+        ),
         pytest.param({"shoe_size": 9}, "unknown question 'shoe_size'", id="unknown-question"),
     ],
 )

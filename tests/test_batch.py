@@ -167,6 +167,16 @@ def test_a_checkbox_cell_must_be_a_tick(tmp_path: Path) -> None:
     ]
 
 
+def test_a_long_cell_is_shortened_in_its_message(tmp_path: Path) -> None:
+    ticked = {f"treatments_tried___{c}": "0" for c in TREATMENT_CODES}
+    ticked["treatments_tried___none"] = "y" * 10_000
+    text = csv_text([checkbox_row("R1", answers(), ticked)], CHECKBOX_HEADER)
+    assert errors_of(tmp_path, text) == [
+        "line 2: column 'treatments_tried___none': '" + "y" * 56 + "… (10,002 characters) is "
+        "not a tick; allowed: 1 (ticked) or 0 (not ticked), or blank"
+    ]
+
+
 # -- each kind of bad row, with its exact message ----------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,50 @@ def test_bad_answer_files(tmp_path: Path, content: str, code: int, message: str)
     assert (done.returncode, done.stdout) == (code, "")
     assert done.stderr == message.format(path=path)
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(
+    not hasattr(sys, "get_int_max_str_digits"), reason="this Python reads any integer"
+)
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            "answers.json",
+            '{"pain_now": ' + "9" * 5000 + "}",
+            "not valid JSON: a number has too many digits to be an answer",
+            id="json",
+        ),
+        pytest.param(
+            "answers.yaml",
+            "pain_now: " + "9" * 5000 + "\n",
+            "not valid YAML or JSON: a number has too many digits to be an answer",
+            id="yaml",
+        ),
+    ],
+)
+def test_a_number_with_thousands_of_digits_is_refused(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    done = run("--answers", str(path))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"spinetriage: {path}: {message}\n"
+
+
+def test_an_integer_beyond_any_float_is_out_of_range(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(
+        json.dumps(answers()).replace('"pain_now": 4', '"pain_now": 1' + "0" * 400),
+        encoding="utf-8",
+    )
+    done = run("--answers", str(path))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"spinetriage: {path}: question 'pain_now': 1" + "0" * 56 + "… (401 characters) is out "
+        "of range; allowed: whole number 0–10\n"
+    )
 
 
 def test_missing_answer_file(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from .model import Questionnaire
 from .yaml_source import UnsafeYaml, load_plain_data
 
 MAX_ANSWER_BYTES = 1_000_000
+TOO_LONG = "a number has too many digits to be an answer"
 
 
 def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str, object]:
@@ -63,6 +64,8 @@ def _parse(path: Path, text: str) -> object:
             raise InputFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
         except RecursionError:
             raise InputFileError(f"{path}: nested too deeply to be an answer file") from None
+        except ValueError:  # an integer beyond Python's digit limit for reading numbers
+            raise InputFileError(f"{path}: not valid JSON: {TOO_LONG}") from None
     try:
         return load_plain_data(text, what="an answer file")
     except UnsafeYaml as exc:
@@ -77,3 +80,5 @@ def _parse(path: Path, text: str) -> object:
         raise InputFileError(f"{path}:{row}: not valid YAML or JSON: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise InputFileError(f"{path}: not valid YAML or JSON: {exc}") from None
+    except ValueError:  # an integer beyond Python's digit limit for reading numbers
+        raise InputFileError(f"{path}: not valid YAML or JSON: {TOO_LONG}") from None

@@ -44,7 +44,12 @@ def parse_value(question: Question, raw: object) -> AnswerValue:
     return value
 
 
-def _refuse(question: Question, raw: object, why: str = "") -> InvalidValue:
+#: a value longer than this is shortened in messages, which must stay one readable line
+SHOWN_LIMIT = 60
+
+
+def shown_value(raw: object) -> str:
+    """A raw value as a message quotes it: text in quotes, yes/no for booleans, long ones cut."""
     shown = (
         "yes"
         if raw is True
@@ -54,7 +59,15 @@ def _refuse(question: Question, raw: object, why: str = "") -> InvalidValue:
         if isinstance(raw, str)
         else str(raw)
     )
-    return InvalidValue(f"{shown} is {why or 'not allowed'}; allowed: {allowed_values(question)}")
+    if len(shown) > SHOWN_LIMIT:
+        shown = f"{shown[: SHOWN_LIMIT - 3]}… ({len(shown):,} characters)"
+    return shown
+
+
+def _refuse(question: Question, raw: object, why: str = "") -> InvalidValue:
+    return InvalidValue(
+        f"{shown_value(raw)} is {why or 'not allowed'}; allowed: {allowed_values(question)}"
+    )
 
 
 def _parse_yes_no(question: Question, raw: object) -> AnswerValue:
@@ -110,7 +123,10 @@ def _number(question: Question, raw: object) -> float:
     if isinstance(raw, bool):
         raise _refuse(question, raw, "not a number")
     if isinstance(raw, (int, float)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer beyond any float: far out of any range
+            raise _refuse(question, raw, "out of range") from None
     elif isinstance(raw, str):
         try:
             value = float(raw.strip())

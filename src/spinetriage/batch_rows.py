@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from .answers import NO, YES, AnswerSet, InvalidValue, parse_value
+from .answers import NO, YES, AnswerSet, InvalidValue, parse_value, shown_value
 from .batch_input import NUL_MARK, Record
 from .batch_layout import Checkbox, Layout, QuestionColumns
 from .conditions import AnswerValue, Condition, Predicate, describe, leaves
@@ -288,7 +288,7 @@ class RowScorer:
                 if word in YES
                 else False
                 if word in NO
-                else _Refused("", f"{raw!r} is not a tick; allowed: {_TICK_ALLOWED}")
+                else _Refused("", f"{shown_value(raw)} is not a tick; allowed: {_TICK_ALLOWED}")
             )
             if len(self._ticks) < CACHE_LIMIT:
                 self._ticks[raw] = tick
