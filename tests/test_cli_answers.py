@@ -210,6 +210,35 @@ def test_hostile_answer_files_are_refused(
     assert done.stderr == "spinetriage: " + message.format(path=path) + "\n"
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            "a.json",
+            json.dumps(answers(rf_bladder_bowel="yes"))[:-1] + ', "rf_bladder_bowel": "no"}',
+            "{path}: 'rf_bladder_bowel' appears twice; keep one",
+            id="json",
+        ),
+        pytest.param(
+            "a.yaml",
+            yaml.safe_dump(answers(rf_bladder_bowel="yes")) + "rf_bladder_bowel: 'no'\n",
+            "{path}:" + str(len(answers()) + 1) + ": 'rf_bladder_bowel' appears twice "
+            f"(first at line {sorted(answers()).index('rf_bladder_bowel') + 1}); keep one",
+            id="yaml",
+        ),
+    ],
+)
+def test_an_answer_written_twice_is_refused_not_overwritten(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    # the last value would otherwise win silently: here it would hide a red flag
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    done = run("--answers", str(path))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "spinetriage: " + message.format(path=path) + "\n"
+
+
 def test_a_date_like_answer_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "answers.yaml"
     path.write_text(

@@ -56,10 +56,26 @@ def _read_fhir(
         raise AnswerError([f"{path}: {problem}" for problem in error.problems]) from None
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, refusing a key written twice (json keeps the last and drops the first)."""
+    mapping: dict[str, object] = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise _DuplicateKey(key)
+        mapping[key] = value
+    return mapping
+
+
 def _parse(path: Path, text: str) -> object:
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as exc:
+            raise InputFileError(f"{path}: '{exc}' appears twice; keep one") from None
         except json.JSONDecodeError as exc:
             raise InputFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
         except RecursionError:

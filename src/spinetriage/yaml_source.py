@@ -10,6 +10,7 @@ the interpreter on a few hundred thousand nested brackets, and a tag can make a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -118,7 +119,25 @@ def refuse_unsafe_events(text: str, alias_hint: str = "", what: str = "a bank") 
 
 
 class _PlainDataLoader(_Loader):  # type: ignore[valid-type,misc]
-    """Builds plain data; a date-like scalar stays the text written (answers hold no dates)."""
+    """Builds plain data; a date-like scalar stays the text written (answers hold no dates).
+
+    A key written twice in one mapping is refused: YAML would keep the last value and drop the
+    first without a word, and the first may be the answer that matters (a red flag).
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if len(mapping) < len(node.value):
+            first: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if key in first:
+                    raise UnsafeYaml(
+                        line_of(key_node),
+                        f"'{key}' appears twice (first at line {first[key]}); keep one",
+                    )
+                first[key] = line_of(key_node)
+        return mapping
 
 
 _PlainDataLoader.add_constructor(
