@@ -183,6 +183,20 @@ def test_exit_2_when_the_file_is_unusable(tmp_path: Path, args: list[str], messa
     assert not list(tmp_path.glob(".out.csv.*"))
 
 
+def test_exit_2_when_standard_input_is_closed(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" batch - <&-', SPINETRIAGE],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == (
+        "spinetriage: stdin: standard input is closed; give a file, or pipe the CSV in\n"
+    )
+
+
 def test_latin1_reads_with_encoding(tmp_path: Path) -> None:
     text = answers_csv([answers()]).replace("R1", "Ré")
     (tmp_path / "latin1.csv").write_bytes(text.encode("latin-1"))

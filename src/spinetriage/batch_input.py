@@ -162,6 +162,8 @@ class CsvSource:
 
 def _open_binary(path: str) -> IO[bytes]:
     if path == STDIN:
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise InputFileError("stdin: standard input is closed; give a file, or pipe the CSV in")
         return sys.stdin.buffer
     try:
         return open(path, "rb")
