@@ -169,6 +169,19 @@ def test_questions_json_covers_every_required_topic(bank: Questionnaire) -> None
     assert by_id["postop_walking"]["asked_when"] == "recent_surgery"
 
 
+def test_questions_table_shows_square_brackets(tmp_path: Path) -> None:
+    # rich would read "[weeks]" as a markup tag and drop it
+    text = default_bank_path().read_text(encoding="utf-8")
+    text = text.replace(
+        "title: Lower back (lumbar spine) triage", 'title: "Lower back [lumbar] triage"', 1
+    ).replace("unit: weeks", 'unit: "[weeks]"', 1)
+    (tmp_path / "brackets.yaml").write_text(text, encoding="utf-8")
+    done = run("--questions", "brackets.yaml", "questions", cwd=tmp_path, env={"COLUMNS": "200"})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "Lower back [lumbar] triage — question bank 1.0.0" in done.stdout
+    assert "whole number 0–2600 [weeks]" in done.stdout
+
+
 def test_questions_csv(bank: Questionnaire) -> None:
     done = run("questions", "--format", "csv")
     assert (done.returncode, done.stderr) == (0, "")

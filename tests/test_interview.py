@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from prompt_toolkit.input import PipeInput, create_pipe_input
@@ -71,6 +72,16 @@ def test_emergency_then_stop_shows_the_emergency_result(
     # rules of less urgent tiers would be judged on unasked questions: left out
     assert [r.rule_id for r in outcome.result.reasons] == ["ces_bladder_bowel"]
     assert outcome.result.matched_tiers == ("emergency",)
+
+
+def test_the_emergency_screen_shows_the_tier_title_as_written(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    # a bank's text is not rich markup: "[now]" must not vanish as a tag
+    first = replace(bank.tiers[0], title="Emergency [now]")
+    bracketed = replace(bank, tiers=(first, *bank.tiers[1:]), by_id=bank.by_id)
+    _, screens = interview(bracketed, pipe, ["y", ENTER])
+    assert "⚠ Emergency [now]" in screens
 
 
 def test_emergency_then_go_back_lets_the_answer_be_changed(

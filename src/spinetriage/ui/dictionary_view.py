@@ -8,6 +8,7 @@ import sys
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..dictionary import DictionaryRow
 from ..model import Questionnaire
@@ -17,11 +18,13 @@ COLUMNS = ("id", "section", "type", "allowed", "asked_when", "required", "text",
 
 def print_table(bank: Questionnaire, rows: list[DictionaryRow], no_color: bool = False) -> None:
     console = Console(no_color=no_color, highlight=False)
-    table = Table(title=f"{bank.title} — question bank {bank.version}", show_lines=False)
+    # bank text goes in as Text, never as a markup string: "[weeks]" would vanish as a tag
+    table = Table(title=Text(f"{bank.title} — question bank {bank.version}"), show_lines=False)
     for name in ("id", "section", "type", "allowed values", "asked when"):
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(row.id, row.section, row.type, row.allowed, row.asked_when)
+        cells = (row.id, row.section, row.type, row.allowed, row.asked_when)
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
 
 

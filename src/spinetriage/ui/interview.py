@@ -162,7 +162,8 @@ def _alert_screen(console: Console, interview: Interview) -> None:
         "this less urgent."
     )
     console.clear()
-    console.print(Panel(body, title=f"⚠ {tier.title}", title_align="left", border_style="red"))
+    title = Text(f"⚠ {tier.title}")  # Text, not a markup string: the bank's words as written
+    console.print(Panel(body, title=title, title_align="left", border_style="red"))
     console.print()
 
 
