@@ -1,17 +1,22 @@
 """Every exit code is named, documented in the README, and produced by the installed command.
 
-130 (interrupted) needs a terminal or a signal: tests/test_terminal.py (Ctrl-C, Ctrl-D in the
-interview) and tests/test_batch_cli.py (SIGINT during a batch run) produce it.
+130 (interrupted) needs a terminal, a signal or a closed pipe: tests/test_terminal.py (Ctrl-C,
+Ctrl-D in the interview) and tests/test_batch_cli.py (SIGINT during a batch run) produce it, and
+a closed output below.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from cli_runner import run
+from answer_builders import answers
+from cli_runner import SPINETRIAGE, run
 from spinetriage.errors import ExitCode
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -47,3 +52,39 @@ def test_each_code_from_the_command_line(
     done = run(*(str(broken) if a == "{broken}" else a for a in args), stdin=stdin, timeout=30)
     assert done.returncode == code
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("--version",), id="version"),
+        pytest.param(("--help",), id="help"),
+        pytest.param(("check",), id="check"),
+        pytest.param(("questions",), id="questions-table"),
+        pytest.param(("questions", "--format", "csv"), id="questions-csv"),
+        pytest.param(("export-fhir",), id="export-fhir"),
+        pytest.param(("template", "--example"), id="template"),
+        pytest.param(("--answers", "{answers}"), id="answers-summary"),
+        pytest.param(("--answers", "{answers}", "--format", "json"), id="answers-json"),
+    ],
+)
+def test_a_closed_output_is_an_interruption_not_an_error(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    # `spinetriage questions | head -1`: the reader went away; exit 1 would say "invalid"
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers()), encoding="utf-8")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [SPINETRIAGE, *(str(path) if a == "{answers}" else a for a in args)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (ExitCode.INTERRUPTED, "")

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from ._version import __version__
-from .errors import SpinetriageError
+from .errors import ExitCode, SpinetriageError
 
 app = typer.Typer(
     name="spinetriage",
@@ -333,9 +333,40 @@ def main(argv: list[str] | None = None) -> None:
     reported here, with a traceback only under --debug.
     """
     args = sys.argv[1:] if argv is None else argv
+    stdout_before = _file_identity(1)
     try:
         app(args=args, prog_name="spinetriage")
     except SpinetriageError as error:
         if "--debug" in args:
             raise
         sys.exit(_report(error))
+    except SystemExit as done:
+        if done.code == 1 and _output_closed(stdout_before):
+            # whoever read the output stopped (`| head -1`): an interruption, as for a batch
+            # run, not the "invalid" that exit 1 would say
+            sys.exit(int(ExitCode.INTERRUPTED))
+        raise
+
+
+def _file_identity(fd: int) -> tuple[int, int] | None:
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _output_closed(stdout_before: tuple[int, int] | None) -> bool:
+    """Whether the exit 1 came from writing to a closed pipe.
+
+    Both ways out exit 1: typer's click swaps stdout for a PacifyFlushWrapper, and rich points
+    stdout at os.devnull (where it was not before). tests/test_exit_codes.py notices if either
+    changes.
+    """
+    if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        return True
+    now = _file_identity(1)
+    if now is None or now == stdout_before:
+        return False
+    devnull = os.stat(os.devnull)
+    return now == (devnull.st_dev, devnull.st_ino)
