@@ -119,6 +119,16 @@ def test_an_integer_beyond_any_float_is_out_of_range(tmp_path: Path) -> None:
     )
 
 
+def test_the_result_never_overwrites_the_answer_file(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    content = json.dumps(answers())
+    path.write_text(content, encoding="utf-8")
+    done = run("--answers", "answers.json", "-o", "./answers.json", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "spinetriage: answers.json: this is the input file; write elsewhere\n"
+    assert path.read_text(encoding="utf-8") == content
+
+
 def test_missing_answer_file(tmp_path: Path) -> None:
     done = run("--answers", str(tmp_path / "nope.json"))
     assert done.returncode == 2

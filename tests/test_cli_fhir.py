@@ -65,6 +65,16 @@ def test_export_of_a_broken_bank_fails(tmp_path: Path) -> None:
     assert "the bank was not used" in done.stderr
 
 
+def test_export_never_overwrites_the_bank_it_reads(tmp_path: Path) -> None:
+    bank = tmp_path / "bank.yaml"
+    text = spinetriage.loader.default_bank_path().read_text(encoding="utf-8")
+    bank.write_text(text, encoding="utf-8")
+    done = run("export-fhir", "--questions", "bank.yaml", "-o", "bank.yaml", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "spinetriage: bank.yaml: this is the input file; write elsewhere\n"
+    assert bank.read_text(encoding="utf-8") == text
+
+
 def test_answers_as_a_fhir_bundle_and_back(tmp_path: Path) -> None:
     source = write_json(tmp_path / "answers.json", answers(rf_fever="yes"))
     target = tmp_path / "result.fhir.json"

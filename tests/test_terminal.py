@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import pytest
 from answer_builders import BASELINE
 from keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT
 from spinetriage.answers import asked_questions, validate_answers
+from spinetriage.loader import default_bank_path
 from spinetriage.model import Questionnaire
 
 pytestmark = [pytest.mark.pty, pytest.mark.timeout(120)]
@@ -195,3 +197,12 @@ def test_unwritable_output_is_refused_before_the_first_question(
     output = child.before
     assert finish(child) == 2
     assert "Since this back" not in output
+
+
+def test_the_bank_is_never_the_output(spawn: list[pexpect.spawn], tmp_path: Path) -> None:
+    bank = tmp_path / "bank.yaml"
+    shutil.copy(default_bank_path(), bank)
+    child = start(spawn, "--questions", "bank.yaml", "-o", "bank.yaml", cwd=tmp_path)
+    child.expect("spinetriage: bank.yaml: this is the input file; write elsewhere")
+    assert finish(child) == 2
+    assert bank.read_bytes() == default_bank_path().read_bytes()

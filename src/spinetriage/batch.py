@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from .batch_input import STDIN, CsvSource
+from .batch_input import CsvSource
 from .batch_layout import Layout, read_layout
 from .batch_output import FORMATS, BatchContext, ErrorRows
 from .batch_rows import RowScorer
 from .errors import ExitCode, InputFileError, Interrupted
-from .files import atomic_writer
+from .files import atomic_writer, refuse_overwriting
 from .model import Questionnaire
 
 #: how many rows pass between two progress updates
@@ -138,9 +138,5 @@ def _refuse_same_file(options: BatchOptions) -> None:
     targets = [p for p in (options.output, options.errors) if p is not None]
     if len(targets) == 2 and os.path.abspath(targets[0]) == os.path.abspath(targets[1]):
         raise InputFileError(f"{targets[0]}: the output and the errors file must differ")
-    if options.input == STDIN:
-        return
     for target in targets:
-        with contextlib.suppress(OSError):
-            if os.path.samefile(options.input, target):
-                raise InputFileError(f"{target}: this is the input file; write elsewhere")
+        refuse_overwriting(target, options.input)

@@ -120,10 +120,13 @@ def _score_answer_file(
     from .answer_files import read_answer_file
     from .answers import validate_answers
     from .errors import AnswerError
+    from .files import refuse_overwriting
     from .loader import load_questionnaire
     from .scoring import triage_answer_set
     from .ui.output import OutputFormat, emit
 
+    if output is not None:
+        refuse_overwriting(output, path, questions)
     bank = load_questionnaire(questions)
     raw = read_answer_file(path, bank)
     try:
@@ -184,10 +187,13 @@ def export_fhir(
     import json
 
     from .fhir import questionnaire_resource
-    from .files import write_private
+    from .files import refuse_overwriting, write_private
     from .loader import load_questionnaire
 
-    bank = load_questionnaire(questions or _settings(ctx).questions)
+    bank_path = questions or _settings(ctx).questions
+    if output is not None:
+        refuse_overwriting(output, bank_path)
+    bank = load_questionnaire(bank_path)
     text = json.dumps(questionnaire_resource(bank), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)

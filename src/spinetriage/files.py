@@ -51,3 +51,13 @@ def check_writable(path: Path) -> None:
         raise InputFileError(f"{path}: cannot write here: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputFileError(f"{path}: cannot write here: the folder {folder} is not writable")
+
+
+def refuse_overwriting(output: Path, *inputs: Path | str | None) -> None:
+    """Refuse an output that is one of the files read: writing it would destroy the input."""
+    for source in inputs:
+        if source is None or source == "-":
+            continue
+        with contextlib.suppress(OSError):  # an output that does not exist yet is no input
+            if os.path.samefile(source, output):
+                raise InputFileError(f"{output}: this is the input file; write elsewhere")

@@ -261,11 +261,12 @@ def interview_command(
     """`spinetriage` with no command: the interview, then the summary (and the saved result)."""
     console, io = open_terminal(no_color)
     try:
-        from ..files import check_writable
+        from ..files import check_writable, refuse_overwriting
         from ..loader import load_questionnaire
 
         if output is not None:
             check_writable(output)
+            refuse_overwriting(output, questions)
         bank = load_questionnaire(questions)
         with _alternate_screen(console):
             outcome = run_interview(bank, console, io)
