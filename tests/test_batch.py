@@ -303,7 +303,36 @@ def test_jsonl_error_rows_carry_their_problems(tmp_path: Path) -> None:
                 "message": "line 2: column 'rf_fever': 'maybe' is not allowed; allowed: yes, no",
             }
         ],
+        "red_flags": [],
     }
+
+
+def test_a_refused_row_still_reports_the_red_flags_in_its_valid_answers(tmp_path: Path) -> None:
+    text = answers_csv([answers(pain_now=11, rf_saddle_numbness="yes", rf_night_pain="yes")])
+    summary, out, _ = run(tmp_path, text, format="jsonl")
+    assert (summary.errors, summary.flagged_error_count, summary.flagged_errors) == (1, 1, [2])
+    row = json.loads(out)
+    assert row["status"] == "error"
+    assert row["red_flags"] == [
+        {
+            "rule_id": "ces_saddle_numbness",
+            "tier": "emergency",
+            "text": "Numbness in the saddle area can mean cauda equina syndrome.",
+        },
+        {
+            "rule_id": "cancer_night_pain",
+            "tier": "urgent",
+            "text": "Constant or night pain that stops sleep needs review for a possible cancer "
+            "or infection.",
+        },
+    ]
+    _, csv_out, _ = run(tmp_path, text)
+    (csv_row,) = read_rows(csv_out)
+    assert (csv_row["status"], csv_row["tier"], csv_row["red_flags"]) == (
+        "error",
+        "",
+        "ces_saddle_numbness;cancer_night_pain",
+    )
 
 
 def test_blank_lines_are_not_rows_and_line_numbers_stay_true(tmp_path: Path) -> None:
@@ -524,3 +553,14 @@ def test_every_row_has_the_header_width_and_line_breaks_stay_in_their_cell(tmp_p
     assert {len(r) for r in parsed} == {len(parsed[0])}
     assert [r[1] for r in parsed[1:]] == ["two\nlines", "R2", "R\r3"]
     assert [r[2] for r in parsed[1:]] == ["ok", "error", "ok"]
+
+
+def test_the_summary_warns_of_refused_rows_with_red_flags(tmp_path: Path) -> None:
+    from spinetriage.ui.batch_progress import summary_lines
+
+    text = answers_csv([answers(), answers(pain_now=11, rf_fever="yes")])
+    summary, _, _ = run(tmp_path, text)
+    assert summary_lines(summary, BANK)[-1] == (
+        "Warning: 1 row(s) with errors hold a red flag in their valid answers (line 3): see "
+        "their red_flags column."
+    )

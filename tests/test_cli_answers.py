@@ -129,6 +129,20 @@ def test_the_result_never_overwrites_the_answer_file(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == content
 
 
+def test_invalid_answers_still_report_a_red_flag(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers(pain_now=12, rf_saddle_numbness="yes")), encoding="utf-8")
+    done = run("--answers", str(path))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"spinetriage: {path}: question 'pain_now': 12 is out of range; allowed: whole number "
+        "0–10\n"
+        "spinetriage: not scored, but the valid answers hold a red flag: Numbness in the saddle "
+        "area can mean cauda equina syndrome. Go to an emergency department now, or call your "
+        "local emergency number.\n"
+    )
+
+
 def test_missing_answer_file(tmp_path: Path) -> None:
     done = run("--answers", str(tmp_path / "nope.json"))
     assert done.returncode == 2

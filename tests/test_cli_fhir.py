@@ -167,12 +167,13 @@ def test_batch_writes_fhir_ndjson_one_resource_per_row(tmp_path: Path) -> None:
     good = [answers(), answers(rf_bladder_bowel="yes"), answers(rf_fever="yes")]
     text = answers_csv(good)
     bad_row = "R4" + ",yes" * 3 + "\r\n"  # too few cells: refused, still one line out
+    flagged = answers_csv([answers(pain_now=11, rf_fever="yes")]).splitlines()[1]
     source = tmp_path / "forms.csv"
-    source.write_text(text + bad_row, encoding="utf-8")
+    source.write_text(text + bad_row + flagged.replace("R1,", "R5,", 1) + "\r\n", encoding="utf-8")
     done = run("batch", str(source), "--format", "fhir")
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     resources = [json.loads(line) for line in lines]
     for resource in resources[:3]:
         check_bundle(resource)
@@ -189,3 +190,10 @@ def test_batch_writes_fhir_ndjson_one_resource_per_row(tmp_path: Path) -> None:
     assert outcome["id"] == "line-5"
     assert outcome["issue"][0]["severity"] == "error"
     assert outcome["issue"][0]["diagnostics"].startswith("line 5: 4 cells, but the header has")
+    flagged_outcome = resources[4]
+    validate(flagged_outcome)
+    assert [issue["severity"] for issue in flagged_outcome["issue"]] == ["error", "warning"]
+    assert flagged_outcome["issue"][1]["diagnostics"] == (
+        "not scored, but the valid answers hold a red flag (infection_fever, urgent): Fever "
+        "with back pain can mean a spinal infection."
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .conditions import AnswerValue
 from .dictionary import allowed_values
 from .errors import AnswerError
-from .model import Question, Questionnaire, QuestionType
+from .model import Question, Questionnaire, QuestionType, Rule
 
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -162,6 +162,15 @@ _PARSERS = {
 }
 
 
+def red_flag_rules(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> list[Rule]:
+    """The red-flag rules that hold on answers, which may be incomplete (some were invalid).
+
+    Red-flag conditions only test that something was answered (yes, or a warning sign ticked),
+    so the answers that were valid are enough to find them.
+    """
+    return [r for r in bank.rules if r.red_flag and r.matches is not None and r.matches(answers)]
+
+
 def asked_questions(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> list[Question]:
     """The questions the interview would ask given these answers, in order.
 
@@ -206,5 +215,6 @@ def validate_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSe
         except InvalidValue as exc:
             problems.append(f"question '{question.id}': {exc}")
     if problems:
-        raise AnswerError(problems)
+        flags = red_flag_rules(bank, answers)
+        raise AnswerError(problems, tuple(f"{r.reason} {bank.tier(r.tier).action}" for r in flags))
     return AnswerSet(answers, tuple(ignored))

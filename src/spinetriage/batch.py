@@ -42,12 +42,23 @@ class BatchOptions:
     encoding: str | None = None
 
 
+FLAGGED_LINES_SHOWN = 10
+
+
 @dataclass(slots=True)
 class BatchSummary:
     rows: int = 0
     errors: int = 0
     #: scored rows per tier
     tiers: Counter[str] = field(default_factory=Counter)
+    #: lines of refused rows whose valid answers hold a red flag (the first few)
+    flagged_errors: list[int] = field(default_factory=list)
+    flagged_error_count: int = 0
+
+    def flag_error(self, line: int) -> None:
+        self.flagged_error_count += 1
+        if len(self.flagged_errors) < FLAGGED_LINES_SHOWN:
+            self.flagged_errors.append(line)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -88,6 +99,8 @@ def run_batch(
                     summary.rows += 1
                     if outcome.decision is None:
                         summary.errors += 1
+                        if outcome.red_flags:
+                            summary.flag_error(outcome.line)
                         if errors is not None:
                             errors.write(outcome)
                     else:

@@ -112,7 +112,10 @@ class CsvRows:
             record_id = "'" + record_id
         if decision is None:
             error = neutralise(PROBLEM_SEPARATOR.join(str(p) for p in outcome.problems))
-            self._writer.writerow((outcome.line, record_id, "error", error, *self._blank))
+            # not scored, but a red flag among its valid answers is still reported
+            flags = ";".join(rule.id for rule in outcome.red_flags)
+            cells = (outcome.line, record_id, "error", error, "", "", flags, *self._blank[3:])
+            self._writer.writerow(cells)
             return
         tier = decision.tiers[0]
         # few combinations of rules occur: their two cells are worked out once each
@@ -161,6 +164,9 @@ class JsonLines:
                     {"line": p.line, "column": p.column, "message": str(p)}
                     for p in outcome.problems
                 ],
+                "red_flags": [
+                    {"rule_id": r.id, "tier": r.tier, "text": r.reason} for r in outcome.red_flags
+                ],
             }
         else:
             body = {"status": "ok", **result_to_dict(outcome.result)}
@@ -195,6 +201,15 @@ class FhirLines:
                         "expression": [problem.column] if problem.column else [],
                     }
                     for problem in outcome.problems
+                ]
+                + [
+                    {
+                        "severity": "warning",
+                        "code": "informational",
+                        "diagnostics": "not scored, but the valid answers hold a red flag "
+                        f"({rule.id}, {rule.tier}): {rule.reason}",
+                    }
+                    for rule in outcome.red_flags
                 ],
             }
         else:

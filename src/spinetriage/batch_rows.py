@@ -12,12 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from .answers import NO, YES, AnswerSet, InvalidValue, parse_value, shown_value
+from .answers import (
+    NO,
+    YES,
+    AnswerSet,
+    InvalidValue,
+    parse_value,
+    red_flag_rules,
+    shown_value,
+)
 from .batch_input import NUL_MARK, Record
 from .batch_layout import Checkbox, Layout, QuestionColumns
 from .conditions import AnswerValue, Condition, Predicate, describe, leaves
 from .dictionary import allowed_values
-from .model import Questionnaire
+from .model import Questionnaire, Rule
 from .result import Result
 from .scoring import Decision, decide, scoring_plan, triage_answer_set
 
@@ -49,6 +57,8 @@ class RowOutcome:
     ignored: tuple[str, ...] = ()
     #: the full result, only when the output format needs it
     result: Result | None = None
+    #: a refused row's red-flag rules that hold on its valid answers: reported, never silent
+    red_flags: tuple[Rule, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -212,7 +222,9 @@ class RowScorer:
                 # not asked, yet something is written in its cells: see what
                 self._walk(steps, cells, answers, ignored, problems, asked_if, False)
         if problems:
-            return RowOutcome(record.line, record_id, self._problems(record.line, problems))
+            flags = tuple(red_flag_rules(self.bank, answers))
+            problem_list = self._problems(record.line, problems)
+            return RowOutcome(record.line, record_id, problem_list, red_flags=flags)
         decision = decide(self.bank, answers, self._scoring)
         result = None
         if self.full_result:

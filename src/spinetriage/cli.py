@@ -132,7 +132,9 @@ def _score_answer_file(
     try:
         answer_set = validate_answers(bank, raw)
     except AnswerError as error:
-        raise AnswerError([f"{path}: {problem}" for problem in error.problems]) from None
+        raise AnswerError(
+            [f"{path}: {problem}" for problem in error.problems], error.red_flags
+        ) from None
     for question_id in answer_set.ignored:
         sys.stderr.write(
             f"{path}: question '{question_id}' was answered but would not be asked "

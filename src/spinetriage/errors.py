@@ -58,9 +58,16 @@ class BankError(SpinetriageError):
 class AnswerError(SpinetriageError):
     """An answer set (file, row or response) is missing an answer or holds an invalid one."""
 
-    def __init__(self, problems: list[str] | str) -> None:
+    def __init__(self, problems: list[str] | str, red_flags: tuple[str, ...] = ()) -> None:
         self.problems = (problems,) if isinstance(problems, str) else tuple(problems)
-        super().__init__("\n".join(self.problems))
+        #: reasons of red-flag rules that hold on the answers that were valid: reported even
+        #: though nothing is scored, so a red flag in a refused answer set is never silent
+        self.red_flags = red_flags
+        lines = [
+            *self.problems,
+            *(f"not scored, but the valid answers hold a red flag: {r}" for r in red_flags),
+        ]
+        super().__init__("\n".join(lines))
 
 
 class InputFileError(SpinetriageError):

@@ -87,6 +87,13 @@ def summary_lines(summary: BatchSummary, bank: Questionnaire) -> list[str]:
         count = summary.tiers.get(tier.id, 0)
         bar = "█" * round(BAR_WIDTH * count / widest) if widest else ""
         lines.append(f"  {tier.id:<{name_width}} {count:>{count_width},} {bar}".rstrip())
+    if summary.flagged_error_count:
+        shown = ", ".join(map(str, summary.flagged_errors))
+        more = "" if summary.flagged_error_count == len(summary.flagged_errors) else ", …"
+        lines.append(
+            f"Warning: {summary.flagged_error_count:,} row(s) with errors hold a red flag in "
+            f"their valid answers (line {shown}{more}): see their red_flags column."
+        )
     return lines
 
 
