@@ -139,6 +139,13 @@ CLINICAL_CASES = [
     # -- urgent: cancer, infection, fracture (NICE NG234, IFOMPT, ACR); post-op complications
     case("infection-fever", answers(rf_fever="yes"), "urgent", "infection_fever"),
     case("infection-iv-drug-use", answers(rf_infection_risk="yes"), "urgent", "infection_risk"),
+    case(
+        "cancer-history-with-leg-weakness",
+        answers(rf_cancer_history="yes", leg_weakness="mild"),
+        "emergency",
+        "cancer_with_neurological_signs",
+        "cancer_history",
+    ),
     case("cancer-history", answers(rf_cancer_history="yes"), "urgent", "cancer_history"),
     case("cancer-weight-loss", answers(rf_weight_loss="yes"), "urgent", "cancer_weight_loss"),
     case("cancer-night-pain", answers(rf_night_pain="yes"), "urgent", "cancer_night_pain"),
