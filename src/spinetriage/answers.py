@@ -39,9 +39,7 @@ def is_blank(raw: object) -> bool:
 
 def parse_value(question: Question, raw: object) -> AnswerValue:
     """One raw value as the question's type; InvalidValue says why not and what is allowed."""
-    parser = _PARSERS[question.type]
-    value = parser(question, raw)
-    return value
+    return _PARSERS[question.type](question, raw)
 
 
 #: a value longer than this is shortened in messages, which must stay one readable line
