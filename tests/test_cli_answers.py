@@ -195,7 +195,7 @@ def test_answers_not_asked_are_reported_not_used(tmp_path: Path) -> None:
         pytest.param(
             "a.yaml",
             'rf_fever: no\nb: "\x01"\n',
-            "{path}:2: not valid YAML or JSON: control characters are not allowed",
+            "{path}:2: control character U+0001 is not allowed; remove it",
             id="control-character",
         ),
         pytest.param(

@@ -9,9 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-INSTALL_AND_RUN = "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/spinetriage"
+INSTALL_AND_RUN = (
+    "python3 -m venv .venv && .venv/bin/pip install -c constraints.txt . && .venv/bin/spinetriage"
+)
 INSTALL_AND_TEST = (
-    "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/python -m pytest"
+    "python3 -m venv .venv && .venv/bin/pip install -c constraints.txt '.[test]' "
+    "&& .venv/bin/python -m pytest"
 )
 
 

@@ -9,6 +9,8 @@ the interpreter on a few hundred thousand nested brackets, and a tag can make a 
 
 from __future__ import annotations
 
+import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +99,44 @@ class UnsafeYaml(ValueError):
 
 
 def refuse_unsafe_events(text: str, alias_hint: str = "", what: str = "a bank") -> None:
-    """Stop at the first alias, explicit tag or too-deep collection, before any node is built."""
+    """Stop at the first alias, explicit tag or too-deep collection, before any node is built.
+
+    libyaml (PyYAML 6.0.4 and later) has a nesting limit of its own, and its scanner reads far
+    ahead of the events we count, so on deep flow nesting it fails first, with its own wording.
+    When the C parser fails, the same checks run again on the pure-Python parser (no such limit,
+    and no look-ahead that far), so a too-deep file gets our message whatever PyYAML is
+    installed; any other failure is PyYAML's own syntax error, raised as it was.
+    """
+    _refuse_control_characters(text)
+    try:
+        _refuse_unsafe_events(text, alias_hint, what, _Loader)
+    except yaml.YAMLError as libyaml_error:
+        if _Loader is yaml.SafeLoader:  # pragma: no cover - PyYAML built without libyaml
+            raise
+        # a plain syntax error: report libyaml's, as on every other path
+        with contextlib.suppress(yaml.YAMLError):
+            _refuse_unsafe_events(text, alias_hint, what, yaml.SafeLoader)
+        raise libyaml_error from None
+
+
+#: what YAML allows in a file besides printable text (tab, line ends, NEL); the rest is refused
+#: by us, with our wording, before PyYAML's reader sees it
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _refuse_control_characters(text: str) -> None:
+    found = _NOT_PRINTABLE.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        code = f"U+{ord(found.group()):04X}"
+        raise UnsafeYaml(line, f"control character {code} is not allowed; remove it")
+
+
+def _refuse_unsafe_events(
+    text: str, alias_hint: str, what: str, loader: type[yaml.SafeLoader]
+) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         message = None
         if isinstance(event, yaml.AliasEvent):
             message = f"anchors and aliases (& and *) are not allowed{alias_hint}"
