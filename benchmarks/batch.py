@@ -25,10 +25,10 @@ import sys
 import time
 from pathlib import Path
 
-from spinetriage.batch_layout import DEFAULT_ID_COLUMN
-from spinetriage.conditions import AnswerValue
-from spinetriage.loader import load_questionnaire
-from spinetriage.model import Question, Questionnaire, QuestionType
+from spinetriage.bank.loader import load_questionnaire
+from spinetriage.bank.model import Question, Questionnaire
+from spinetriage.batch.layout import DEFAULT_ID_COLUMN
+from spinetriage.conditions.values import AnswerValue, QuestionType
 
 OUT = Path(__file__).resolve().parent / "out"
 SPINETRIAGE = str(Path(sys.executable).parent / "spinetriage")

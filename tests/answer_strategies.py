@@ -6,9 +6,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from spinetriage.answers import parse_value
-from spinetriage.conditions import AnswerValue
-from spinetriage.model import Question, Questionnaire, QuestionType
+from spinetriage.answers.values import parse_value
+from spinetriage.bank.model import Question, Questionnaire
+from spinetriage.conditions.values import AnswerValue, QuestionType
 
 
 def _raw_value(draw: st.DrawFn, question: Question) -> Any:

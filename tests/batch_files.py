@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from spinetriage.loader import load_questionnaire
+from spinetriage.bank.loader import load_questionnaire
 
 BANK = load_questionnaire()
 IDS = [q.id for q in BANK.questions]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 import spinetriage
-from spinetriage.model import Questionnaire
+from spinetriage.bank.model import Questionnaire
 
 
 @pytest.fixture(scope="session")

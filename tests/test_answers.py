@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from answer_builders import answers
-from spinetriage.answers import validate_answers
+from spinetriage.answers.validation import validate_answers
+from spinetriage.bank.model import Questionnaire
 from spinetriage.errors import AnswerError
-from spinetriage.model import Questionnaire
 
 
 @pytest.mark.parametrize(

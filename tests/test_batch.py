@@ -13,11 +13,11 @@ import pytest
 
 from answer_builders import BASELINE, answers, with_treatments
 from batch_files import BANK, HEADER, IDS, answers_csv, csv_text, read_rows, row
-from spinetriage.batch import BatchOptions, BatchSummary, run_batch
-from spinetriage.batch_output import neutralise
+from spinetriage.batch.run import BatchOptions, BatchSummary, run_batch
+from spinetriage.batch.writers import neutralise
 from spinetriage.errors import ExitCode, InputFileError
-from spinetriage.result import result_to_dict
-from spinetriage.scoring import triage
+from spinetriage.scoring.decision import triage
+from spinetriage.scoring.result import result_to_dict
 
 
 def run(tmp_path: Path, text: str | bytes, **options: Any) -> tuple[BatchSummary, str, list[str]]:

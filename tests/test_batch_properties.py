@@ -14,19 +14,20 @@ from hypothesis import strategies as st
 
 from answer_builders import BASELINE
 from batch_files import BANK, HEADER, IDS, cell, csv_text, read_rows, row
-from spinetriage.answers import validate_answers
-from spinetriage.batch import BatchOptions, run_batch
-from spinetriage.batch_input import CsvSource, Record
-from spinetriage.batch_layout import read_layout
-from spinetriage.batch_output import neutralise
-from spinetriage.batch_rows import RowScorer
-from spinetriage.condition_compiler import compile_condition, compile_selection
-from spinetriage.conditions import evaluate
+from spinetriage.answers.validation import validate_answers
+from spinetriage.bank.model import Question, ScoreScale
+from spinetriage.bank.score_vocabulary import SCORE_SUBJECTS
+from spinetriage.batch.layout import read_layout
+from spinetriage.batch.reader import CsvSource, Record
+from spinetriage.batch.rows import RowScorer
+from spinetriage.batch.run import BatchOptions, run_batch
+from spinetriage.batch.writers import neutralise
+from spinetriage.conditions.compiler import compile_condition, compile_selection
+from spinetriage.conditions.tree import evaluate
+from spinetriage.conditions.values import QuestionType
 from spinetriage.errors import AnswerError, InputFileError
-from spinetriage.model import Question, QuestionType, ScoreScale
-from spinetriage.score_names import SCORE_SUBJECTS
-from spinetriage.scores import compute_scores
-from spinetriage.scoring import triage_answer_set
+from spinetriage.scoring.decision import triage_answer_set
+from spinetriage.scoring.scores import compute_scores
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 JUNK = ["", " ", "maybe", "-1", "1e9", "nan", "none;xray", "YES", "2.5", "=1+1", "n/a"]

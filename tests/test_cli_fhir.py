@@ -13,6 +13,7 @@ import spinetriage
 from answer_builders import answers
 from cli_runner import run
 from fhir_checks import check_bundle, check_questionnaire
+from spinetriage.bank import default_bank_path
 from spinetriage.fhir import result_bundle
 
 BRANCHING_BANK = Path(__file__).parent / "data" / "fhir_branching.yaml"
@@ -67,7 +68,7 @@ def test_export_of_a_broken_bank_fails(tmp_path: Path) -> None:
 
 def test_export_never_overwrites_the_bank_it_reads(tmp_path: Path) -> None:
     bank = tmp_path / "bank.yaml"
-    text = spinetriage.loader.default_bank_path().read_text(encoding="utf-8")
+    text = default_bank_path().read_text(encoding="utf-8")
     bank.write_text(text, encoding="utf-8")
     done = run("export-fhir", "--questions", "bank.yaml", "-o", "bank.yaml", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")

@@ -12,11 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import spinetriage.loader
+import spinetriage
 from cli_runner import run
 from spinetriage._version import __version__
-from spinetriage.loader import default_bank_path
-from spinetriage.model import Questionnaire
+from spinetriage.bank.loader import default_bank_path
+from spinetriage.bank.model import Questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]
 RED_FLAGS = [
@@ -139,7 +139,7 @@ def test_questions_option_uses_the_other_bank(tmp_path: Path, bank: Questionnair
     assert text.count('  version: "1.0.0"\n') == 1
     other = tmp_path / "other.yaml"
     other.write_text(text.replace('  version: "1.0.0"\n', '  version: "9.9.9"\n'), "utf-8")
-    copy = spinetriage.loader.load_questionnaire(other)
+    copy = spinetriage.load_questionnaire(other)
     done = run("--questions", "other.yaml", "check", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == summary("other.yaml", copy)
@@ -206,7 +206,7 @@ def test_installed_package_carries_its_bank(tmp_path: Path, bank: Questionnaire)
     done = run("check", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == summary("questions.yaml", bank)
-    package = Path(spinetriage.loader.__file__).parent
+    package = Path(spinetriage.__file__).parent
     if ROOT / "src" not in package.parents:
         # a non-editable install (CI): the wheel carries an exact copy of questions.yaml
         packaged = package / "questions.yaml"

@@ -12,10 +12,10 @@ import pytest
 
 from answer_builders import BASELINE
 from cli_runner import SPINETRIAGE, run
+from spinetriage.bank.model import Questionnaire
 from spinetriage.cli import ResultFormat
 from spinetriage.errors import ExitCode
-from spinetriage.model import Questionnaire
-from spinetriage.scoring import triage
+from spinetriage.scoring.decision import triage
 from spinetriage.ui.markdown import render_markdown
 from spinetriage.ui.output import RENDERERS, OutputFormat
 from spinetriage.ui.summary import render_text

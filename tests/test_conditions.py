@@ -13,23 +13,24 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spinetriage.condition_parser import ConditionParser, Subject
-from spinetriage.conditions import (
+from spinetriage.bank.model import Questionnaire
+from spinetriage.bank.node_reader import NodeReader
+from spinetriage.bank.score_vocabulary import SCORE_SUBJECTS
+from spinetriage.conditions.compiler import compile_condition
+from spinetriage.conditions.parser import ConditionParser, Subject
+from spinetriage.conditions.tree import (
     All,
     Any_,
     Condition,
     Not,
     Op,
     Ref,
-    compile_condition,
     describe,
     evaluate,
     evidence,
     leaves,
 )
-from spinetriage.model import Questionnaire, QuestionType
-from spinetriage.node_reader import NodeReader
-from spinetriage.score_names import SCORE_SUBJECTS
+from spinetriage.conditions.values import QuestionType
 
 SUBJECTS = {
     "fever": Subject(QuestionType.YES_NO),

@@ -8,11 +8,12 @@ import pytest
 
 from answer_builders import BASELINE, answers, with_treatments
 from clinical_cases import CLINICAL_CASES, RECENT_FUSION
-from spinetriage.answers import asked_questions, parse_value, validate_answers
-from spinetriage.conditions import leaves
-from spinetriage.flow import Interview, emergency_rules
-from spinetriage.model import Questionnaire
-from spinetriage.scoring import triage_answer_set
+from spinetriage.answers.validation import asked_questions, validate_answers
+from spinetriage.answers.values import parse_value
+from spinetriage.bank.model import Questionnaire
+from spinetriage.conditions.tree import leaves
+from spinetriage.interview import Interview, emergency_rules
+from spinetriage.scoring.decision import triage_answer_set
 
 
 def answer_raw(interview: Interview, raw: Any) -> Interview:

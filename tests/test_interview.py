@@ -17,8 +17,8 @@ from rich.console import Console
 
 from answer_builders import BASELINE
 from keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE
-from spinetriage.answers import validate_answers
-from spinetriage.model import Questionnaire
+from spinetriage.answers.validation import validate_answers
+from spinetriage.bank.model import Questionnaire
 from spinetriage.ui.interview import Outcome, run_interview
 from spinetriage.ui.prompts import PromptIO
 

@@ -18,7 +18,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from keys import BACKSPACE, CTRL_C, CTRL_D, DOWN, ENTER, ESC, LEFT, SPACE, UP
-from spinetriage.model import Questionnaire
+from spinetriage.bank.model import Questionnaire
 from spinetriage.ui.prompts import (
     Nav,
     PromptIO,

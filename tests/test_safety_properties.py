@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import spinetriage
 from answer_builders import EMERGENCY_FLAGS
 from answer_strategies import answer_sets
-from spinetriage.model import Questionnaire
+from spinetriage.bank.model import Questionnaire
 
 BANK = spinetriage.load_questionnaire()
 # Each red-flag answer as it would raise a flag (red-flag questions never change branching).

@@ -11,9 +11,9 @@ import pytest
 import spinetriage
 from answer_builders import DISABILITY_ITEMS, TIER_ORDER, answers, with_treatments
 from clinical_cases import CLINICAL_CASES
-from spinetriage.model import Questionnaire
-from spinetriage.result import result_to_dict
-from spinetriage.scores import disability_band, duration_band, psychosocial_risk
+from spinetriage.bank.model import Questionnaire
+from spinetriage.scoring.result import result_to_dict
+from spinetriage.scoring.scores import disability_band, duration_band, psychosocial_risk
 
 
 @pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
@@ -185,7 +185,7 @@ def test_recovery_timeline_after_fusion(bank: Questionnaire) -> None:
 
 def test_json_envelope_is_versioned(bank: Questionnaire) -> None:
     document = result_to_dict(spinetriage.triage(answers(rf_fever="yes"), bank))
-    assert document["format"] == "spinetriage.result"
+    assert document["format"] == "spinescoring.result"
     assert document["format_version"] == 1
     assert document["bank"] == {
         "id": "spinetriage-lumbar",
@@ -219,8 +219,8 @@ def test_answers_not_asked_are_not_used(bank: Questionnaire) -> None:
 
 
 def test_a_result_stopped_early_keeps_only_the_emergency_reasons(bank: Questionnaire) -> None:
-    from spinetriage.answers import AnswerSet
-    from spinetriage.scoring import triage_stopped_early
+    from spinetriage.answers.validation import AnswerSet
+    from spinetriage.scoring.decision import triage_stopped_early
 
     # five red-flag questions answered, the fifth an emergency; nothing else asked yet
     so_far = AnswerSet(

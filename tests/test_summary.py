@@ -20,9 +20,9 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from answer_builders import BASELINE, answers, with_treatments
-from spinetriage.model import Questionnaire
-from spinetriage.result import Result
-from spinetriage.scoring import triage
+from spinetriage.bank.model import Questionnaire
+from spinetriage.scoring.decision import triage
+from spinetriage.scoring.result import Result
 from spinetriage.ui.markdown import escape, render_markdown
 from spinetriage.ui.summary import print_summary, render_text
 
@@ -158,9 +158,9 @@ def test_markdown_escape(text: str, escaped: str) -> None:
 
 
 def test_markdown_says_when_the_person_stopped_early(bank: Questionnaire) -> None:
-    from spinetriage.answers import AnswerSet
-    from spinetriage.result import STOPPED_EARLY
-    from spinetriage.scoring import triage_stopped_early
+    from spinetriage.answers.validation import AnswerSet
+    from spinetriage.scoring.decision import triage_stopped_early
+    from spinetriage.scoring.result import STOPPED_EARLY
     from spinetriage.ui.markdown import render_markdown
 
     result = triage_stopped_early(bank, AnswerSet({"rf_bladder_bowel": True}))

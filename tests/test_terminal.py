@@ -21,9 +21,9 @@ import pytest
 
 from answer_builders import BASELINE
 from keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT
-from spinetriage.answers import asked_questions, validate_answers
-from spinetriage.loader import default_bank_path
-from spinetriage.model import Questionnaire
+from spinetriage.answers.validation import asked_questions, validate_answers
+from spinetriage.bank.loader import default_bank_path
+from spinetriage.bank.model import Questionnaire
 
 pytestmark = [pytest.mark.pty, pytest.mark.timeout(120)]
 

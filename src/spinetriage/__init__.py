@@ -10,16 +10,15 @@ Python API::
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .bank import Questionnaire, load_questionnaire
     from .errors import AnswerError, BankError, SpinetriageError
-    from .loader import load_questionnaire
-    from .model import Questionnaire
-    from .result import Result, result_to_dict
-    from .scoring import triage
+    from .scoring import Result, result_to_dict, triage
 
 __all__ = [
     "AnswerError",
@@ -33,22 +32,31 @@ __all__ = [
     "triage",
 ]
 
+
+def lazy_attribute(package: str, exports: dict[str, str], name: str) -> Any:
+    """A package's `__getattr__` (PEP 562): `name` imported from its module on first use.
+
+    `exports` maps each lazily exported name to its module, relative to `package`. Packages use
+    it for what would import PyYAML or the whole core, so `spinetriage --help` and scoring pay
+    only for what they use.
+    """
+    if name not in exports:
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return getattr(import_module(f".{exports[name]}", package), name)
+
+
 # Imported on first use so `spinetriage --help` does not pay for YAML and the scoring core.
 _LAZY = {
     "AnswerError": "errors",
     "BankError": "errors",
     "SpinetriageError": "errors",
-    "load_questionnaire": "loader",
-    "Questionnaire": "model",
-    "Result": "result",
-    "result_to_dict": "result",
+    "load_questionnaire": "bank",
+    "Questionnaire": "bank",
+    "Result": "scoring",
+    "result_to_dict": "scoring",
     "triage": "scoring",
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'spinetriage' has no attribute {name!r}")
+    return lazy_attribute(__name__, _LAZY, name)

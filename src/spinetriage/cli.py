@@ -117,12 +117,12 @@ def _interview(
 def _score_answer_file(
     path: Path, questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
 ) -> None:
-    from .answer_files import read_answer_file
-    from .answers import validate_answers
+    from .answers.files import read_answer_file
+    from .answers.validation import validate_answers
+    from .bank.loader import load_questionnaire
     from .errors import AnswerError
-    from .files import refuse_overwriting
-    from .loader import load_questionnaire
-    from .scoring import triage_answer_set
+    from .output_files import refuse_overwriting
+    from .scoring.decision import triage_answer_set
     from .ui.output import OutputFormat, emit
 
     if output is not None:
@@ -156,7 +156,7 @@ def check(
     ] = None,
 ) -> None:
     """Validate a question bank: a one-line summary, or every problem with its file:line."""
-    from .loader import load_questionnaire
+    from .bank.loader import load_questionnaire
 
     bank = load_questionnaire(path or _settings(ctx).questions)
     shown = str(path or _settings(ctx).questions or "questions.yaml")
@@ -188,9 +188,9 @@ def export_fhir(
     """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
     import json
 
+    from .bank.loader import load_questionnaire
     from .fhir import questionnaire_resource
-    from .files import refuse_overwriting, write_private
-    from .loader import load_questionnaire
+    from .output_files import refuse_overwriting, write_private
 
     bank_path = questions or _settings(ctx).questions
     if output is not None:
@@ -218,8 +218,8 @@ def questions(
     ] = DictionaryFormat.table,
 ) -> None:
     """Print the data dictionary: id, section, type, allowed values and when each is asked."""
-    from .dictionary import data_dictionary
-    from .loader import load_questionnaire
+    from .bank.dictionary import data_dictionary
+    from .bank.loader import load_questionnaire
     from .ui import dictionary_view
 
     settings = _settings(ctx)
@@ -241,8 +241,8 @@ def template(
     ] = False,
 ) -> None:
     """Print the CSV header batch input expects: record_id, then every question id."""
-    from .batch_template import write_template
-    from .loader import load_questionnaire
+    from .bank.loader import load_questionnaire
+    from .batch.template import write_template
 
     write_template(sys.stdout, load_questionnaire(_settings(ctx).questions), example)
 
@@ -293,9 +293,9 @@ def batch(
     ] = None,
 ) -> None:
     """Score every row of a CSV file; exit 0 all scored, 1 some rows are errors, 2 unusable."""
-    from .batch import BatchOptions, run_batch
+    from .bank.loader import load_questionnaire
+    from .batch.run import BatchOptions, run_batch
     from .errors import Interrupted
-    from .loader import load_questionnaire
     from .ui.batch_progress import print_summary, progress_display, warn
 
     settings = _settings(ctx)

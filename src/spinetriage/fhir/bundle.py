@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from .._version import __version__
-from ..conditions import AnswerValue
-from ..model import Question, Questionnaire, QuestionType
-from ..result import STOPPED_EARLY, Reason, Result
+from ..bank.model import Question, Questionnaire
+from ..conditions.values import AnswerValue, QuestionType
+from ..scoring.result import STOPPED_EARLY, Reason, Result
 from .common import (
     CANONICAL_BASE,
     UCUM,

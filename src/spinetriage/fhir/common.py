@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any, TypeAlias
 
-from ..model import Question, Questionnaire, Section
+from ..bank.model import Question, Questionnaire, Section
 
 #: A FHIR resource or element as plain JSON data.
 Resource: TypeAlias = dict[str, Any]

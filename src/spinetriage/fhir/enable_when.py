@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 
-from ..conditions import All, AnswerValue, Any_, Condition, Leaf, Not, Op, describe
-from ..model import Questionnaire, QuestionType
+from ..bank.model import Questionnaire
+from ..conditions.tree import All, Any_, Condition, Leaf, Not, Op, describe
+from ..conditions.values import AnswerValue, QuestionType
 from .common import ENABLE_WHEN_EXPRESSION, Resource, answer_system
 
 #: A flat condition: how its entries combine (None: a single entry) and the entries.

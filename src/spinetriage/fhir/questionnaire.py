@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Choice, Question, Questionnaire, QuestionType, Section
+from ..bank.model import Choice, Question, Questionnaire, Section
+from ..conditions.values import QuestionType
 from .common import (
     EXT,
     UCUM,

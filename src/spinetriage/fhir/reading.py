@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..bank.model import Question, Questionnaire
+from ..conditions.values import QuestionType
 from ..errors import AnswerError, InputFileError
-from ..model import Question, Questionnaire, QuestionType
 from .common import Resource, answer_system, questionnaire_url
 
 RESPONSE = "QuestionnaireResponse"

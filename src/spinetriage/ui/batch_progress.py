@@ -11,8 +11,8 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..batch import BatchSummary
-from ..model import Questionnaire
+from ..bank.model import Questionnaire
+from ..batch.run import BatchSummary
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..dictionary import DictionaryRow
-from ..model import Questionnaire
+from ..bank.dictionary import DictionaryRow
+from ..bank.model import Questionnaire
 
 COLUMNS = ("id", "section", "type", "allowed", "asked_when", "required", "text", "sources")
 

@@ -1,4 +1,4 @@
-"""The interactive interview: renders the flow state machine (flow.py) with questionary and rich.
+"""The interactive interview: renders the state machine of interview.py with questionary and rich.
 
 One question a screen, in the terminal's alternate screen (as full-screen programs do), so going
 back redraws cleanly and the answers do not stay on screen after the interview; the summary is
@@ -19,11 +19,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..bank.model import Question, Questionnaire
 from ..errors import Interrupted, NoTerminalError
-from ..flow import Interview
-from ..labels import answer_label
-from ..model import Question, Questionnaire
-from ..result import Result
+from ..interview import Interview
+from ..scoring.result import Result
 from .output import OutputFormat, emit, save
 from .prompts import (
     Nav,
@@ -35,6 +34,7 @@ from .prompts import (
     key_hint,
 )
 from .summary import print_summary
+from .wording import answer_label
 
 CANCELLED = "Interview cancelled; nothing saved."
 NO_TERMINAL = (
@@ -186,14 +186,14 @@ def _review_screen(
 
 
 def _score(interview: Interview) -> Result:
-    from ..scoring import triage_answer_set
+    from ..scoring.decision import triage_answer_set
 
     return triage_answer_set(interview.bank, interview.answer_set())
 
 
 def _stopped(interview: Interview) -> Outcome:
     """The result when the person stops after an emergency sign: that tier's reasons only."""
-    from ..scoring import triage_stopped_early
+    from ..scoring.decision import triage_stopped_early
 
     result = triage_stopped_early(interview.bank, interview.answer_set())
     answered = len(interview.answer_set().answers)
@@ -261,8 +261,8 @@ def interview_command(
     """`spinetriage` with no command: the interview, then the summary (and the saved result)."""
     console, io = open_terminal(no_color)
     try:
-        from ..files import check_writable, refuse_overwriting
-        from ..loader import load_questionnaire
+        from ..bank.loader import load_questionnaire
+        from ..output_files import check_writable, refuse_overwriting
 
         if output is not None:
             check_writable(output)

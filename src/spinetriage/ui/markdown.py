@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..labels import evidence_label, recovery_line, score_lines, subject_label
-from ..model import Questionnaire
-from ..result import STOPPED_EARLY, Reason, Result
+from ..bank.model import Questionnaire
+from ..scoring.result import STOPPED_EARLY, Reason, Result
+from .wording import evidence_label, recovery_line, score_lines, subject_label
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 

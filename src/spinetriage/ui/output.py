@@ -13,9 +13,9 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-from ..files import write_private
-from ..model import Questionnaire
-from ..result import Result, result_to_dict
+from ..bank.model import Questionnaire
+from ..output_files import write_private
+from ..scoring.result import Result, result_to_dict
 
 
 class OutputFormat(str, Enum):

@@ -3,7 +3,7 @@
 questionary has no way back to an earlier question, so every prompt here gets extra
 prompt_toolkit key bindings merged into its application: Esc (and ← where there is no text to
 edit) ends the prompt with `Nav.BACK`, and Ctrl-D ends it like Ctrl-C ends it. The caller
-(ui/interview.py) decides what "back" means; the flow state machine (flow.py) knows.
+(ui/interview.py) decides what "back" means; the state machine (interview.py) knows.
 
 The seam for tests is `PromptIO`: prompt_toolkit's input and output (None for the real
 terminal), so tests type keystrokes through a pipe input into a DummyOutput.
@@ -30,10 +30,10 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 from questionary.prompts.common import InquirerControl
 
-from ..answers import InvalidValue, parse_value
-from ..conditions import AnswerValue
-from ..dictionary import allowed_values
-from ..model import Question, QuestionType
+from ..answers.values import InvalidValue, parse_value
+from ..bank.dictionary import allowed_values
+from ..bank.model import Question
+from ..conditions.values import AnswerValue, QuestionType
 
 
 class Nav(Enum):
@@ -214,7 +214,7 @@ def _instruction(question: Question, io: PromptIO) -> str:
 
 
 def ask_question(question: Question, default: AnswerValue | None, io: PromptIO) -> Any:
-    """Ask one question; returns its typed answer (see answers.parse_value) or Nav.BACK."""
+    """Ask one question; returns its typed answer (see answers.values.parse_value) or Nav.BACK."""
     if question.type.is_numeric:
         return _ask_number(question, default, io)
     if question.type is QuestionType.MULTI_CHOICE:

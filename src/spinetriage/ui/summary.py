@@ -20,10 +20,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..conditions import AnswerValue
-from ..labels import evidence_label, number_text, recovery_line, score_lines, subject_label
-from ..model import Questionnaire
-from ..result import Reason, Result
+from ..bank.model import Questionnaire
+from ..conditions.values import AnswerValue
+from ..scoring.result import Reason, Result
+from .wording import evidence_label, number_text, recovery_line, score_lines, subject_label
 
 URGENCY_STYLES = (
     "bold white on red",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .conditions import Answers
+from ..conditions.values import Answers
 
 FUSION_XRAY_WEEKS = (0, 13, 26, 52)
 DECOMPRESSIONS = ("laminectomy", "discectomy", "foraminotomy")

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import yaml
 
-from .condition_parser import ConditionParser, Subject
-from .conditions import Condition, compile_condition
-from .errors import BankError
+from ..conditions.compiler import compile_condition
+from ..conditions.parser import ConditionParser, Subject
+from ..conditions.tree import Condition
+from ..conditions.values import QuestionType
+from ..errors import BankError
 from .model import (
     Choice,
     Question,
     Questionnaire,
-    QuestionType,
     Rule,
     ScoreScale,
     Section,
@@ -24,8 +25,8 @@ from .model import (
     TierOption,
 )
 from .node_reader import CODE, SNAKE_ID, NodeReader
-from .score_names import SCORE_SUBJECTS
-from .yaml_source import line_of, read_nodes
+from .score_vocabulary import SCORE_SUBJECTS
+from .yaml_reading import line_of, read_nodes
 
 QUESTION_KEYS = ("help", "choices", "required", "when", "min", "max", "unit", "score_as")
 TYPES = ", ".join(t.value for t in QuestionType)
@@ -33,10 +34,11 @@ TYPES = ", ".join(t.value for t in QuestionType)
 
 def default_bank_path() -> Path:
     """The bank shipped inside the package; in a source checkout, the top-level questions.yaml."""
-    packaged = Path(__file__).with_name("questions.yaml")
+    package = Path(__file__).parent.parent
+    packaged = package / "questions.yaml"
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "questions.yaml"
+    return package.resolve().parents[1] / "questions.yaml"
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:

@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from .errors import AnswerError, InputFileError
-from .model import Questionnaire
-from .yaml_source import UnsafeYaml, load_plain_data
+from ..bank.model import Questionnaire
+from ..bank.yaml_reading import UnsafeYaml, load_plain_data
+from ..errors import AnswerError, InputFileError
 
 MAX_ANSWER_BYTES = 1_000_000
 TOO_LONG = "a number has too many digits to be an answer"
@@ -45,8 +45,8 @@ def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str,
 def _read_fhir(
     path: Path, resource: dict[str, Any], bank: Questionnaire | None
 ) -> dict[str, object]:
-    from .fhir import answers_from_response
-    from .loader import load_questionnaire
+    from ..bank.loader import load_questionnaire
+    from ..fhir import answers_from_response
 
     try:
         return answers_from_response(bank or load_questionnaire(), resource)

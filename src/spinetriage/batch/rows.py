@@ -1,6 +1,6 @@
 """One batch CSV row checked and scored: the lean per-row path.
 
-The checks are those of `answers.validate_answers` (the same parsing, the same rule for what is
+The checks are those of `validate_answers` (the same parsing, the same rule for what is
 asked, missing or ignored), done with what the header fixes worked out once: which cell answers
 which question, and each question's parsed cell values remembered (cells repeat a great deal).
 A bad row is not scored; its problems name the line, the column and what is allowed.
@@ -12,22 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from .answers import (
-    NO,
-    YES,
-    AnswerSet,
-    InvalidValue,
-    parse_value,
-    red_flag_rules,
-    shown_value,
-)
-from .batch_input import NUL_MARK, Record
-from .batch_layout import Checkbox, Layout, QuestionColumns
-from .conditions import AnswerValue, Condition, Predicate, describe, leaves
-from .dictionary import allowed_values
-from .model import Questionnaire, Rule
-from .result import Result
-from .scoring import Decision, decide, scoring_plan, triage_answer_set
+from ..answers.validation import AnswerSet, red_flag_rules
+from ..answers.values import NO, YES, InvalidValue, parse_value, shown_value
+from ..bank.dictionary import allowed_values
+from ..bank.model import Questionnaire, Rule
+from ..conditions.tree import Condition, Predicate, describe, leaves
+from ..conditions.values import AnswerValue
+from ..scoring.decision import Decision, decide, scoring_plan, triage_answer_set
+from ..scoring.result import Result
+from .layout import Checkbox, Layout, QuestionColumns
+from .reader import NUL_MARK, Record
 
 #: what a NUL byte in the id cell is shown as in the output
 REPLACEMENT_CHARACTER = "\ufffd"

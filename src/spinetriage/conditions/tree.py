@@ -2,7 +2,7 @@
 
 A condition is a small tree over answers. Leaves compare one answer (or one derived score) with a
 value; `all`, `any` and `not` combine them; `ref` names a shared definition. There is no code in
-YAML: the vocabulary below is closed. `evaluate` is the reference evaluator; condition_compiler
+YAML: the vocabulary below is closed. `evaluate` is the reference evaluator; compiler.py
 builds faster functions that agree with it, for scoring many answer sets.
 
 Unanswered means "no value": a question that was skipped, not asked (its `when` was false) or left
@@ -13,15 +13,13 @@ So `not: {question: fever, equals: yes}` is true when fever was not answered: wr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import TypeAlias
 
-#: A validated answer: yes/no → bool, single choice → code, multiple choice → frozenset of codes,
-#: integer → int, number → float.
-AnswerValue: TypeAlias = bool | int | float | str | frozenset[str]
-Answers = Mapping[str, AnswerValue]
+from .values import Answers, AnswerValue
+
 Predicate = Callable[[Answers], bool]
 
 
@@ -102,7 +100,7 @@ def leaf_holds(leaf: Leaf, answer: AnswerValue | None) -> bool:
 
 
 def evaluate(condition: Condition, answers: Answers) -> bool:
-    """Evaluate a condition tree directly (see `compile_condition` for the fast path)."""
+    """Evaluate a condition tree directly (compiler.compile_condition is the fast path)."""
     if isinstance(condition, Leaf):
         return leaf_holds(condition, answers.get(condition.subject))
     if isinstance(condition, All):
@@ -112,13 +110,6 @@ def evaluate(condition: Condition, answers: Answers) -> bool:
     if isinstance(condition, Not):
         return not evaluate(condition.item, answers)
     return evaluate(condition.target, answers)
-
-
-def compile_condition(condition: Condition) -> Predicate:
-    """A fast predicate for a condition, agreeing with `evaluate` (see condition_compiler)."""
-    from .condition_compiler import compile_condition as compile_to_function
-
-    return compile_to_function(condition)
 
 
 def leaves(condition: Condition) -> Iterator[Leaf]:

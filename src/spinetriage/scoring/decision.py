@@ -11,11 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 
-from .answers import AnswerSet, validate_answers
-from .condition_compiler import compile_selection
-from .conditions import Answers, AnswerValue, evidence
-from .errors import BankError, Problem
-from .model import Questionnaire, Rule
+from ..answers.validation import AnswerSet, validate_answers
+from ..bank.model import Questionnaire, Rule
+from ..conditions.compiler import compile_selection
+from ..conditions.tree import evidence
+from ..conditions.values import Answers, AnswerValue
+from ..errors import BankError, Problem
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
 from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
@@ -160,7 +161,7 @@ def triage_answer_set(
 
 def triage(answers: Mapping[str, object], bank: Questionnaire | None = None) -> Result:
     """Score raw answers (ids to values) against a bank (default: the packaged one)."""
-    from .loader import load_questionnaire
+    from ..bank.loader import load_questionnaire
 
     bank = bank or load_questionnaire()
     return triage_answer_set(bank, validate_answers(bank, answers))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._version import __version__
-from .conditions import AnswerValue
+from .._version import __version__
+from ..conditions.values import AnswerValue
 from .recovery import RecoveryTimeline
 from .scores import Scores
 
-RESULT_FORMAT = "spinetriage.result"
+RESULT_FORMAT = "spinescoring.result"
 RESULT_FORMAT_VERSION = 1
 STOPPED_EARLY = (
     "The person stopped after an emergency sign; this is based on the answers given so far."

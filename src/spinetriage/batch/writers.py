@@ -16,15 +16,15 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import IO, Protocol
 
-from .batch_rows import RowOutcome
-from .model import Questionnaire, Rule
-from .result import result_to_dict
-from .scores import Scores
+from ..bank.model import Questionnaire, Rule
+from ..scoring.result import result_to_dict
+from ..scoring.scores import Scores
+from .rows import RowOutcome
 
 #: what a spreadsheet may take as the start of a formula (OWASP CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SCORE_COLUMNS = tuple(f.name for f in fields(Scores))
-#: the scores in column order (numbers and the bands named in score_names: never formulas)
+#: the scores in column order (numbers and the bands named in bank.score_vocabulary: never formulas)
 _scores_of = attrgetter(*SCORE_COLUMNS)
 #: rule combinations whose cells are remembered
 MEMO_LIMIT = 4096
@@ -180,7 +180,7 @@ class FhirLines:
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
         from datetime import datetime, timezone
 
-        from .fhir import result_bundle
+        from ..fhir import result_bundle
 
         self._stream = stream
         self._bank = context.bank

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .conditions import describe
-from .model import Question, Questionnaire, QuestionType
+from ..conditions.tree import describe
+from ..conditions.values import QuestionType
+from .model import Question, Questionnaire
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Conditions compiled to Python functions once, so scoring many answer sets walks no trees.
 
-`evaluate` in conditions.py is the reference; the functions built here must always agree with it
+`evaluate` in tree.py is the reference; the functions built here must always agree with it
 (tests check this for every condition of the bank over generated answers). They are built from
 fixed templates, one per node kind: no text from the bank is ever part of the generated source.
 Every subject, value and item is passed in as a named constant (`_0`, `_1`, ...), so a question id
@@ -17,19 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from .conditions import (
-    All,
-    Answers,
-    Any_,
-    Condition,
-    Leaf,
-    Not,
-    Op,
-    Predicate,
-    Ref,
-    leaf_holds,
-    leaves,
-)
+from .tree import All, Any_, Condition, Leaf, Not, Op, Predicate, Ref, leaf_holds, leaves
+from .values import Answers
 
 T = TypeVar("T")
 

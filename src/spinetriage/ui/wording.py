@@ -6,10 +6,10 @@ answer reads the same everywhere.
 
 from __future__ import annotations
 
-from .conditions import AnswerValue
-from .model import Question, Questionnaire
-from .recovery import RecoveryTimeline
-from .scores import Scores
+from ..bank.model import Question, Questionnaire
+from ..conditions.values import AnswerValue
+from ..scoring.recovery import RecoveryTimeline
+from ..scoring.scores import Scores
 
 #: the derived scores rules may test, as a person would name them
 SCORE_LABELS = {

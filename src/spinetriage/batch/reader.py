@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import InputFileError
+from ..errors import InputFileError
 
 #: `-` as the input means standard input
 STDIN = "-"

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dictionary import allowed_values
-from .errors import InputFileError
-from .model import Question, Questionnaire, QuestionType
+from ..bank.dictionary import allowed_values
+from ..bank.model import Question, Questionnaire
+from ..conditions.values import QuestionType
+from ..errors import InputFileError
 
 CHECKBOX_SEPARATOR = "___"
 DEFAULT_ID_COLUMN = "record_id"

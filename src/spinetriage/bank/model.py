@@ -9,23 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .conditions import Condition, Predicate
-
-
-class QuestionType(str, Enum):
-    YES_NO = "yes_no"
-    SINGLE_CHOICE = "single_choice"
-    MULTI_CHOICE = "multi_choice"
-    INTEGER = "integer"
-    NUMBER = "number"
-
-    @property
-    def has_choices(self) -> bool:
-        return self in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE)
-
-    @property
-    def is_numeric(self) -> bool:
-        return self in (QuestionType.INTEGER, QuestionType.NUMBER)
+from ..conditions.tree import Condition, Predicate
+from ..conditions.values import QuestionType
 
 
 class ScoreScale(str, Enum):

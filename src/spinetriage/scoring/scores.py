@@ -14,9 +14,9 @@ from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from operator import attrgetter
 
-from .conditions import Answers, AnswerValue
-from .model import Question, Questionnaire, QuestionType, ScoreScale
-from .score_names import DISABILITY_BANDS, DURATION_BANDS, RISK_LEVELS, SCORE_SUBJECTS
+from ..bank.model import Question, Questionnaire, ScoreScale
+from ..bank.score_vocabulary import DISABILITY_BANDS, DURATION_BANDS, RISK_LEVELS, SCORE_SUBJECTS
+from ..conditions.values import Answers, AnswerValue, QuestionType
 
 DISABILITY_BAND_TOPS = (20, 40, 60, 80, 100)
 

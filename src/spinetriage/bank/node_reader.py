@@ -9,8 +9,8 @@ import re
 
 import yaml
 
-from .errors import Problem
-from .yaml_source import line_of, scalar_value
+from ..errors import Problem
+from .yaml_reading import line_of, scalar_value
 
 SNAKE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BankError, Problem
+from ..errors import BankError, Problem
 
 MAX_BANK_BYTES = 1_000_000
 #: the shipped bank nests 10 deep; anything deeper is refused before it is built

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from .conditions import All, AnswerValue, Any_, Condition, Leaf, Not, Op, Ref, leaves
-from .model import QuestionType
-from .node_reader import NodeReader
+from ..bank.node_reader import NodeReader
+from .tree import All, Any_, Condition, Leaf, Not, Op, Ref, leaves
+from .values import AnswerValue, QuestionType
 
 COMBINATORS = ("all", "any", "not", "ref")
 OPERATORS = tuple(op.value for op in Op)

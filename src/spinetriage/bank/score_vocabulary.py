@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .condition_parser import Subject
-from .model import QuestionType
+from ..conditions.parser import Subject
+from ..conditions.values import QuestionType
 
 DISABILITY_BANDS = ("minimal", "moderate", "severe", "crippling", "bed_bound")
 DURATION_BANDS = ("acute", "subacute", "chronic")

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from .batch_input import CsvSource
-from .batch_layout import Layout, read_layout
-from .batch_output import FORMATS, BatchContext, ErrorRows
-from .batch_rows import RowScorer
-from .errors import ExitCode, InputFileError, Interrupted
-from .files import atomic_writer, refuse_overwriting
-from .model import Questionnaire
+from ..bank.model import Questionnaire
+from ..errors import ExitCode, InputFileError, Interrupted
+from ..output_files import atomic_writer, refuse_overwriting
+from .layout import Layout, read_layout
+from .reader import CsvSource
+from .rows import RowScorer
+from .writers import FORMATS, BatchContext, ErrorRows
 
 #: how many rows pass between two progress updates
 PROGRESS_EVERY = 500

@@ -9,10 +9,10 @@ import csv
 from collections.abc import Iterator, Mapping
 from typing import IO
 
-from .answers import validate_answers
-from .batch_layout import DEFAULT_ID_COLUMN
-from .errors import AnswerError
-from .model import Questionnaire
+from ..answers.validation import validate_answers
+from ..bank.model import Questionnaire
+from ..errors import AnswerError
+from .layout import DEFAULT_ID_COLUMN
 
 _NO_RED_FLAGS: dict[str, object] = {
     **dict.fromkeys(

@@ -14,7 +14,7 @@ question that still has no answer, and then the review screen again: changing on
 only the questions that change brought in.
 
 Which questions apply is decided by the bank's compiled `asked_if` predicates, the same ones
-that decide which answers a file must hold (answers.asked_questions).
+that decide which answers a file must hold (answers.validation.asked_questions).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from .answers import AnswerSet, asked_questions
-from .conditions import AnswerValue
+from .answers.validation import AnswerSet, asked_questions
+from .bank.model import Question, Questionnaire, Rule, Section
+from .conditions.values import AnswerValue
 from .errors import AnswerError
-from .model import Question, Questionnaire, Rule, Section
-from .scores import compute_scores
+from .scoring.scores import compute_scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +134,7 @@ class Interview:
     # -- moving -----------------------------------------------------------------------------------
 
     def answer(self, value: AnswerValue) -> Interview:
-        """Record a typed answer for the current question (see answers.parse_value) and move on."""
+        """Record a typed answer for the current question (see `parse_value`) and move on."""
         if self.current is None:
             raise ValueError("there is no question on screen to answer")
         merged = {**self.answers, self.current: value}
