@@ -16,7 +16,7 @@ from answer_builders import BASELINE
 from batch_files import BANK, HEADER, IDS, cell, csv_text, read_rows, row
 from spinetriage.answers.validation import validate_answers
 from spinetriage.bank.model import Question, ScoreScale
-from spinetriage.bank.score_vocabulary import SCORE_SUBJECTS
+from spinetriage.bank.score_vocabulary import DERIVED_SCORES
 from spinetriage.batch.layout import read_layout
 from spinetriage.batch.reader import CsvSource, Record
 from spinetriage.batch.rows import RowScorer
@@ -114,8 +114,8 @@ def test_compiled_conditions_agree_with_the_tree_walker(answers: dict[str, Any])
     facts = {k: v for k, v in answers.items() if v is not None}
     for condition in ALL_CONDITIONS:
         assert compile_condition(condition)(facts) is evaluate(condition, facts), condition
-    scores = SimpleNamespace(**{name: facts.get(name) for name in SCORE_SUBJECTS})
-    questions = {k: v for k, v in facts.items() if k not in SCORE_SUBJECTS}
+    scores = SimpleNamespace(**{name: facts.get(name) for name in DERIVED_SCORES})
+    questions = {k: v for k, v in facts.items() if k not in DERIVED_SCORES}
     expected = [r for r in BANK.rules if evaluate(r.when, facts)]
     assert MATCHING_RULES(questions, scores) == expected
 

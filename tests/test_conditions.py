@@ -13,9 +13,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spinetriage.bank.loader import SCORE_SUBJECTS
 from spinetriage.bank.model import Questionnaire
 from spinetriage.bank.node_reader import NodeReader
-from spinetriage.bank.score_vocabulary import SCORE_SUBJECTS
 from spinetriage.conditions.compiler import compile_condition
 from spinetriage.conditions.parser import ConditionParser, Subject
 from spinetriage.conditions.tree import (

@@ -25,11 +25,13 @@ from .model import (
     TierOption,
 )
 from .node_reader import CODE, SNAKE_ID, NodeReader
-from .score_vocabulary import SCORE_SUBJECTS
+from .score_vocabulary import DERIVED_SCORES
 from .yaml_reading import line_of, read_nodes
 
 QUESTION_KEYS = ("help", "choices", "required", "when", "min", "max", "unit", "score_as")
 TYPES = ", ".join(t.value for t in QuestionType)
+#: what a rule may compare each derived score with
+SCORE_SUBJECTS = {name: Subject(s.kind, s.values) for name, s in DERIVED_SCORES.items()}
 
 
 def default_bank_path() -> Path:

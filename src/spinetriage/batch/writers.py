@@ -12,20 +12,19 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import IO, Protocol
 
 from ..bank.model import Questionnaire, Rule
+from ..bank.score_vocabulary import SCORE_NAMES
 from ..scoring.result import result_to_dict
-from ..scoring.scores import Scores
 from .rows import RowOutcome
 
 #: what a spreadsheet may take as the start of a formula (OWASP CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SCORE_COLUMNS = tuple(f.name for f in fields(Scores))
 #: the scores in column order (numbers and the bands named in bank.score_vocabulary: never formulas)
-_scores_of = attrgetter(*SCORE_COLUMNS)
+_scores_of = attrgetter(*SCORE_NAMES)
 #: rule combinations whose cells are remembered
 MEMO_LIMIT = 4096
 PROBLEM_SEPARATOR = " | "
@@ -85,7 +84,7 @@ class CsvRows:
         self._rule_cells: dict[tuple[int, ...], tuple[str, str]] = {}
         self._urgency = {tier.id: neutralise(tier.urgency) for tier in bank.tiers}
         self._short_ok = not any(_has_line_break(u) for u in self._urgency.values())
-        self._blank = ("",) * (4 + len(SCORE_COLUMNS) + 1 + len(self._bank))
+        self._blank = ("",) * (4 + len(SCORE_NAMES) + 1 + len(self._bank))
         stream.write(
             _csv_line(
                 [
@@ -97,7 +96,7 @@ class CsvRows:
                     "urgency",
                     "red_flags",
                     "reasons",
-                    *SCORE_COLUMNS,
+                    *SCORE_NAMES,
                     "ignored",
                     "bank_version",
                     "bank_hash",

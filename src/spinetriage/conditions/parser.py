@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import yaml
 
-from ..bank.node_reader import NodeReader
 from .tree import All, Any_, Condition, Leaf, Not, Op, Ref, leaves
 from .values import AnswerValue, QuestionType
 
@@ -28,10 +28,28 @@ class Subject:
     line: int | None = None
 
 
+class Reader(Protocol):
+    """Typed reads from YAML nodes that record a problem (file, line) rather than raise.
+
+    The bank's NodeReader is one; the parser needs only these, so the language does not depend
+    on the bank that uses it.
+    """
+
+    def problem(self, node: yaml.Node | None, where: str, message: str) -> None: ...
+
+    def sequence(self, node: yaml.Node, where: str, what: str) -> list[yaml.Node]: ...
+
+    def boolean(self, node: yaml.Node, where: str, what: str) -> bool | None: ...
+
+    def number(
+        self, node: yaml.Node, where: str, what: str, integer: bool = False
+    ) -> float | int | None: ...
+
+
 class ConditionParser:
     def __init__(
         self,
-        reader: NodeReader,
+        reader: Reader,
         questions: dict[str, Subject],
         scores: dict[str, Subject],
         definitions: dict[str, Condition],

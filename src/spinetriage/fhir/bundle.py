@@ -15,6 +15,7 @@ from datetime import datetime
 
 from .._version import __version__
 from ..bank.model import Question, Questionnaire
+from ..bank.score_vocabulary import DERIVED_SCORES
 from ..conditions.values import AnswerValue, QuestionType
 from ..scoring.result import STOPPED_EARLY, Reason, Result
 from .common import (
@@ -30,6 +31,7 @@ from .common import (
 
 SUBJECT = {"display": "The person who answered the questionnaire (not identified)"}
 SCORE_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/score"
+LOINC = "http://loinc.org"
 _SURVEY = {
     "coding": [
         {
@@ -38,16 +40,6 @@ _SURVEY = {
             "display": "Survey",
         }
     ]
-}
-#: the derived scores given as Observations (pain and duration are answers in the response)
-SCORE_TITLES = {
-    "disability_percent": "Disability, percent (Oswestry method)",
-    "disability_band": "Disability band (Oswestry method)",
-    "duration_band": "Duration of symptoms (ACP 2017 bands)",
-    "psychosocial_total": "Psychosocial total, 0 to 9 (STarT Back method)",
-    "psychosocial_distress": "Psychosocial distress subscale, 0 to 5 (STarT Back method)",
-    "psychosocial_risk": "Psychosocial risk (STarT Back method)",
-    "failed_treatment_count": "Treatments tried that did not help enough",
 }
 
 
@@ -124,18 +116,21 @@ def _answers(bank: Questionnaire, question: Question, value: AnswerValue) -> lis
 
 
 def score_observations(result: Result, response_urn: str, effective: str) -> list[Resource]:
-    """One Observation per derived score that has a value, derived from the response."""
+    """One Observation per derived score that has a value (bank.score_vocabulary says which)."""
     found = []
     scores = result.scores.as_dict()
-    for name, title in SCORE_TITLES.items():
+    for name, score in DERIVED_SCORES.items():
         value = scores.get(name)
         if value is None:
             continue
+        codings = [{"system": SCORE_SYSTEM, "code": name, "display": score.fhir_title}]
+        if score.loinc is not None:
+            codings.append({"system": LOINC, "code": score.loinc, "display": score.fhir_title})
         observation: Resource = {
             "resourceType": "Observation",
             "status": "final",
             "category": [_SURVEY],
-            "code": {"coding": [{"system": SCORE_SYSTEM, "code": name, "display": title}]},
+            "code": {"coding": codings},
             "subject": SUBJECT,
             "effectiveDateTime": effective,
             "derivedFrom": [{"reference": response_urn}],
@@ -143,12 +138,12 @@ def score_observations(result: Result, response_urn: str, effective: str) -> lis
         if isinstance(value, str):
             coding = {"system": f"{SCORE_SYSTEM}/{name}", "code": value}
             observation["valueCodeableConcept"] = {"coding": [coding], "text": value}
-        elif name == "disability_percent":
+        elif score.unit:
             observation["valueQuantity"] = {
                 "value": value,
-                "unit": "%",
+                "unit": score.unit,
                 "system": UCUM,
-                "code": "%",
+                "code": score.unit,
             }
         else:
             observation["valueInteger"] = value

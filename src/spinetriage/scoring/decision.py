@@ -161,7 +161,8 @@ def triage_answer_set(
 
 def triage(answers: Mapping[str, object], bank: Questionnaire | None = None) -> Result:
     """Score raw answers (ids to values) against a bank (default: the packaged one)."""
-    from ..bank.loader import load_questionnaire
+    if bank is None:  # only then is the YAML reading imported
+        from ..bank.loader import load_questionnaire
 
-    bank = bank or load_questionnaire()
+        bank = load_questionnaire()
     return triage_answer_set(bank, validate_answers(bank, answers))

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from operator import attrgetter
 
 from ..bank.model import Question, Questionnaire, ScoreScale
-from ..bank.score_vocabulary import DISABILITY_BANDS, DURATION_BANDS, RISK_LEVELS, SCORE_SUBJECTS
+from ..bank.score_vocabulary import DERIVED_SCORES, DISABILITY_BANDS, DURATION_BANDS, RISK_LEVELS
 from ..conditions.values import Answers, AnswerValue, QuestionType
 
 DISABILITY_BAND_TOPS = (20, 40, 60, 80, 100)
@@ -23,6 +23,8 @@ DISABILITY_BAND_TOPS = (20, 40, 60, 80, 100)
 
 @dataclass(frozen=True, slots=True)
 class Scores:
+    """The values of the scores in bank.score_vocabulary.SCORES, field for row, in its order."""
+
     pain_now: int | None
     pain_worst: int | None
     disability_percent: float | None
@@ -39,11 +41,11 @@ class Scores:
 
     def rule_values(self) -> dict[str, AnswerValue]:
         """The scores rules may test, without the unknown ones (unknown = unanswered)."""
-        values = zip(SCORE_SUBJECTS, _rule_scores(self), strict=True)
+        values = zip(DERIVED_SCORES, _rule_scores(self), strict=True)
         return {name: value for name, value in values if value is not None}
 
 
-_rule_scores = attrgetter(*SCORE_SUBJECTS)
+_rule_scores = attrgetter(*DERIVED_SCORES)
 
 #: each question's id and points by answer (yes/no: yes = 1, no = 0)
 ScaleItems = tuple[tuple[str, dict[AnswerValue, int]], ...]

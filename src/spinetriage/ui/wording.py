@@ -7,20 +7,10 @@ answer reads the same everywhere.
 from __future__ import annotations
 
 from ..bank.model import Question, Questionnaire
+from ..bank.score_vocabulary import DERIVED_SCORES
 from ..conditions.values import AnswerValue
 from ..scoring.recovery import RecoveryTimeline
 from ..scoring.scores import Scores
-
-#: the derived scores rules may test, as a person would name them
-SCORE_LABELS = {
-    "disability_percent": "Disability score (%)",
-    "disability_band": "Disability level",
-    "duration_band": "Duration of symptoms",
-    "psychosocial_total": "Psychosocial score (of 9)",
-    "psychosocial_distress": "Distress score (of 5)",
-    "psychosocial_risk": "Psychosocial risk",
-    "failed_treatment_count": "Treatments that did not help enough",
-}
 
 
 def number_text(value: float) -> str:
@@ -48,7 +38,8 @@ def subject_label(bank: Questionnaire, subject: str) -> str:
     question = bank.by_id.get(subject)
     if question is not None:
         return question.text
-    return SCORE_LABELS.get(subject, subject.replace("_", " "))
+    score = DERIVED_SCORES.get(subject)
+    return score.label if score is not None else subject.replace("_", " ")
 
 
 def evidence_label(bank: Questionnaire, subject: str, value: AnswerValue | None) -> str:
