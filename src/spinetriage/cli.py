@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -12,7 +13,9 @@ from typing import Annotated
 import typer
 
 from ._version import __version__
+from .batch.writers import BatchFormat
 from .errors import ExitCode, SpinetriageError
+from .ui.output import ResultFormat
 
 app = typer.Typer(
     name="spinetriage",
@@ -33,11 +36,10 @@ class Settings:
     no_color: bool
 
 
-class ResultFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    fhir = "fhir"
+def _formats_help(formats: Iterable[ResultFormat | BatchFormat]) -> str:
+    """The formats of a table as --help lists them: `csv (one row per input row), ... or fhir`."""
+    shown = [f"{f.name} ({f.note})" if f.note else f.name for f in formats]
+    return f"{', '.join(shown[:-1])} or {shown[-1]}."
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -75,7 +77,7 @@ def root(
         ResultFormat,
         typer.Option(
             "--format",
-            help="Result format: text (default), json, markdown, or fhir (a FHIR R4 Bundle).",
+            help=f"Result format: {_formats_help(ResultFormat)}",
         ),
     ] = ResultFormat.text,
     output: Annotated[
@@ -109,9 +111,8 @@ def _interview(
     questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
 ) -> None:
     from .ui.interview import interview_command
-    from .ui.output import OutputFormat
 
-    interview_command(questions, OutputFormat(fmt.value), output, no_color)
+    interview_command(questions, fmt, output, no_color)
 
 
 def _score_answer_file(
@@ -123,7 +124,7 @@ def _score_answer_file(
     from .errors import AnswerError
     from .output_files import refuse_overwriting
     from .scoring.decision import triage_answer_set
-    from .ui.output import OutputFormat, emit
+    from .ui.output import emit
 
     if output is not None:
         refuse_overwriting(output, path, questions)
@@ -140,7 +141,7 @@ def _score_answer_file(
             f"{path}: question '{question_id}' was answered but would not be asked "
             "given the other answers; its answer was not used\n"
         )
-    emit(triage_answer_set(bank, answer_set), OutputFormat(fmt.value), output, no_color, bank)
+    emit(triage_answer_set(bank, answer_set), fmt, output, no_color, bank)
 
 
 @app.command()
@@ -247,12 +248,6 @@ def template(
     write_template(sys.stdout, load_questionnaire(_settings(ctx).questions), example)
 
 
-class BatchFormat(str, Enum):
-    csv = "csv"
-    jsonl = "jsonl"
-    fhir = "fhir"
-
-
 @app.command()
 def batch(
     ctx: typer.Context,
@@ -269,7 +264,7 @@ def batch(
         BatchFormat,
         typer.Option(
             "--format",
-            help="csv (one row per input row), jsonl (full results) or fhir (NDJSON Bundles).",
+            help=_formats_help(BatchFormat),
         ),
     ] = BatchFormat.csv,
     errors: Annotated[
@@ -300,7 +295,7 @@ def batch(
 
     settings = _settings(ctx)
     bank = load_questionnaire(settings.questions)
-    options = BatchOptions(input_file, output, fmt.value, errors, id_column, strict, encoding)
+    options = BatchOptions(input_file, output, fmt.name, errors, id_column, strict, encoding)
     try:
         with progress_display(settings.no_color) as progress:
             summary = run_batch(bank, options, warn, progress)

@@ -26,11 +26,15 @@ from .model import (
     Tier,
     TierOption,
 )
+from .score_vocabulary import DERIVED_SCORES, SCORE_NAMES, SCORES, ScoreSpec
 
 if TYPE_CHECKING:
     from .loader import default_bank_path, load_questionnaire
 
 __all__ = [
+    "DERIVED_SCORES",
+    "SCORES",
+    "SCORE_NAMES",
     "Choice",
     "DictionaryRow",
     "Question",
@@ -38,6 +42,7 @@ __all__ = [
     "Questionnaire",
     "Rule",
     "ScoreScale",
+    "ScoreSpec",
     "Section",
     "Source",
     "Tier",

@@ -20,11 +20,10 @@ if TYPE_CHECKING:
     from .rows import RowOutcome, RowScorer
     from .run import BatchOptions, BatchSummary, Progress, run_batch
     from .template import template_rows, usable_examples, write_template
-    from .writers import FORMATS, BatchFormat, ErrorRows, neutralise
+    from .writers import BatchFormat, ErrorRows, neutralise
 
 __all__ = [
     "DEFAULT_ID_COLUMN",
-    "FORMATS",
     "BatchFormat",
     "BatchOptions",
     "BatchSummary",
@@ -58,7 +57,6 @@ _LAZY = {
     "template_rows": "template",
     "usable_examples": "template",
     "write_template": "template",
-    "FORMATS": "writers",
     "BatchFormat": "writers",
     "ErrorRows": "writers",
     "neutralise": "writers",

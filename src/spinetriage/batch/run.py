@@ -25,7 +25,7 @@ from ..output_files import atomic_writer, refuse_overwriting
 from .layout import Layout, read_layout
 from .reader import CsvSource
 from .rows import RowScorer
-from .writers import FORMATS, BatchContext, ErrorRows
+from .writers import BatchContext, BatchFormat, ErrorRows
 
 #: how many rows pass between two progress updates
 PROGRESS_EVERY = 500
@@ -80,7 +80,7 @@ def run_batch(
     progress: Progress | None = None,
 ) -> BatchSummary:
     """Score every row of `options.input`; the file-level problems raise InputFileError."""
-    fmt = FORMATS[options.format]
+    fmt = BatchFormat[options.format]
     _refuse_same_file(options)
     summary = BatchSummary()
     try:

@@ -3,7 +3,9 @@
 CSV files end lines with CRLF (RFC 4180), so that a carriage return inside a cell is quoted.
 
 Every input row gives exactly one output row, in input order, scored or not. To add a format,
-write a class with `write(outcome)` and add a `BatchFormat` to `FORMATS`.
+write a class with `write(outcome)` and add a member to `BatchFormat`, the one table of formats
+(the command line's `--format` takes its names). This module imports only the standard library
+when loaded, so the command line can list the formats without importing the scoring core.
 """
 
 from __future__ import annotations
@@ -13,18 +15,16 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from operator import attrgetter
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
-from ..bank.model import Questionnaire, Rule
-from ..bank.score_vocabulary import SCORE_NAMES
-from ..scoring.result import result_to_dict
-from .rows import RowOutcome
+if TYPE_CHECKING:
+    from ..bank.model import Questionnaire, Rule
+    from .rows import RowOutcome
 
 #: what a spreadsheet may take as the start of a formula (OWASP CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: the scores in column order (numbers and the bands named in bank.score_vocabulary: never formulas)
-_scores_of = attrgetter(*SCORE_NAMES)
 #: rule combinations whose cells are remembered
 MEMO_LIMIT = 4096
 PROBLEM_SEPARATOR = " | "
@@ -57,20 +57,15 @@ class BatchContext:
     id_column: str
 
 
-@dataclass(frozen=True, slots=True)
-class BatchFormat:
-    name: str
-    help: str
-    #: whether rows need the whole `Result` (slower) rather than the decision alone
-    full_result: bool
-    open: Callable[[IO[str], BatchContext], RowWriter]
-
-
 class CsvRows:
     """One line per row: status, tier, urgency, red flags, rule ids and key scores."""
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
+        from ..bank.score_vocabulary import SCORE_NAMES
+
         bank = context.bank
+        #: the scores in column order (numbers and the bands of the vocabulary: never formulas)
+        self._scores_of = attrgetter(*SCORE_NAMES)
         self._stream = stream
         self._writer = csv.writer(stream)
         # A scored row's last cells, the bank's version and hash, are the same on every row:
@@ -132,7 +127,7 @@ class CsvRows:
             tier,
             self._urgency[tier],
             *rule_cells,
-            *_scores_of(decision.scores),
+            *self._scores_of(decision.scores),
             ";".join(outcome.ignored),
         )
         if self._short_ok and not _has_line_break(record_id):
@@ -152,7 +147,10 @@ class JsonLines:
     """One JSON object per line: the full versioned result, or the row's errors."""
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
+        from ..scoring.result import result_to_dict
+
         self._stream = stream
+        self._to_dict = result_to_dict
 
     def write(self, outcome: RowOutcome) -> None:
         head: dict[str, object] = {"line": outcome.line, "id": outcome.record_id}
@@ -168,7 +166,7 @@ class JsonLines:
                 ],
             }
         else:
-            body = {"status": "ok", **result_to_dict(outcome.result)}
+            body = {"status": "ok", **self._to_dict(outcome.result)}
         self._stream.write(json.dumps({**head, **body}, ensure_ascii=False) + "\n")
 
 
@@ -216,16 +214,31 @@ class FhirLines:
         self._stream.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-FORMATS: dict[str, BatchFormat] = {
-    f.name: f
-    for f in (
-        BatchFormat("csv", "one CSV row per input row (default)", False, CsvRows),
-        BatchFormat("jsonl", "one JSON object per line with the full result", True, JsonLines),
-        BatchFormat(
-            "fhir", "FHIR NDJSON: one Bundle (or OperationOutcome) per row", True, FhirLines
-        ),
-    )
-}
+Opener = Callable[[IO[str], BatchContext], RowWriter]
+
+
+class BatchFormat(str, Enum):
+    """The batch output formats; the member's name is the format's name (`--format NAME`)."""
+
+    _value_: str
+    #: what --help says of the format
+    note: str
+    #: whether rows need the whole `Result` (slower) rather than the decision alone
+    full_result: bool
+    #: the writer of the rows on a stream
+    open: Opener
+
+    def __new__(cls, name: str, note: str, full_result: bool, open: Opener) -> BatchFormat:
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.note = note
+        member.full_result = full_result
+        member.open = open
+        return member
+
+    csv = "csv", "one row per input row", False, CsvRows
+    jsonl = "jsonl", "full results", True, JsonLines
+    fhir = "fhir", "NDJSON Bundles", True, FhirLines
 
 
 class ErrorRows:

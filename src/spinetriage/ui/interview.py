@@ -23,7 +23,7 @@ from ..bank.model import Question, Questionnaire
 from ..errors import Interrupted, NoTerminalError
 from ..interview import Interview
 from ..scoring.result import Result
-from .output import OutputFormat, emit, save
+from .output import ResultFormat, emit, save
 from .prompts import (
     Nav,
     PromptIO,
@@ -256,7 +256,7 @@ def _alternate_screen(console: Console) -> Iterator[None]:
 
 
 def interview_command(
-    questions: Path | None, fmt: OutputFormat, output: Path | None, no_color: bool
+    questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
 ) -> None:
     """`spinetriage` with no command: the interview, then the summary (and the saved result)."""
     console, io = open_terminal(no_color)
@@ -275,10 +275,10 @@ def interview_command(
     if output is not None:
         print_summary(outcome.result, bank, console=console, note=outcome.note)
         save(outcome.result, fmt, output, bank)
-    elif fmt is OutputFormat.text:
+    elif fmt is ResultFormat.text:
         print_summary(outcome.result, bank, no_color=no_color, note=outcome.note)
     else:
         emit(outcome.result, fmt, None, no_color, bank)
     if output is None and console.file is not sys.stdout:
         # the prompts were on stderr because stdout is redirected: say where the result went
-        console.print(f"The {fmt.value} result was written to standard output.")
+        console.print(f"The {fmt.name} result was written to standard output.")

@@ -1,8 +1,10 @@
 """Render a result in a chosen format, and save or print it.
 
-One renderer a format, in the table `RENDERERS`: a renderer takes the result and the bank it
-was scored with (for answers in words and the ladder of tiers) and returns the text. Each
-imports what it needs when called, so choosing a format costs only that format's imports.
+The formats are declared once, in the table `ResultFormat`: a member a format, with its name
+(also its name on the command line), a note for --help and its renderer. A renderer takes the
+result and the bank it was scored with (for answers in words and the ladder of tiers) and
+returns the text. Each imports what it needs when called, so choosing a format costs only that
+format's imports, and the command line can list the formats without importing the core.
 """
 
 from __future__ import annotations
@@ -12,17 +14,15 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..bank.model import Questionnaire
 from ..output_files import write_private
-from ..scoring.result import Result, result_to_dict
 
+if TYPE_CHECKING:
+    from ..bank.model import Questionnaire
+    from ..scoring.result import Result
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    fhir = "fhir"
+Renderer = Callable[["Result", "Questionnaire | None"], str]
 
 
 def _text(result: Result, bank: Questionnaire | None) -> str:
@@ -32,6 +32,8 @@ def _text(result: Result, bank: Questionnaire | None) -> str:
 
 
 def _json(result: Result, bank: Questionnaire | None) -> str:
+    from ..scoring.result import result_to_dict
+
     return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -49,30 +51,43 @@ def _fhir(result: Result, bank: Questionnaire | None) -> str:
     return json.dumps(result_bundle(result, bank), indent=2, ensure_ascii=False) + "\n"
 
 
-#: how each format renders a result (the bank is needed by formats that restate the questions)
-RENDERERS: dict[OutputFormat, Callable[[Result, Questionnaire | None], str]] = {
-    OutputFormat.text: _text,
-    OutputFormat.json: _json,
-    OutputFormat.markdown: _markdown,
-    OutputFormat.fhir: _fhir,
-}
+class ResultFormat(str, Enum):
+    """The formats of a result; the member's name is the format's name (`--format NAME`)."""
+
+    _value_: str
+    #: what --help says of the format, if anything
+    note: str
+    #: the result (and the bank, needed by formats that restate the questions) as text
+    render: Renderer
+
+    def __new__(cls, name: str, note: str, render: Renderer) -> ResultFormat:
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.note = note
+        member.render = render
+        return member
+
+    text = "text", "default", _text
+    json = "json", "", _json
+    markdown = "markdown", "", _markdown
+    fhir = "fhir", "a FHIR R4 Bundle", _fhir
 
 
-def render(result: Result, fmt: OutputFormat, bank: Questionnaire | None = None) -> str:
-    return RENDERERS[fmt](result, bank)
+def render(result: Result, fmt: ResultFormat, bank: Questionnaire | None = None) -> str:
+    return fmt.render(result, bank)
 
 
 def save(
-    result: Result, fmt: OutputFormat, output: Path, bank: Questionnaire | None = None
+    result: Result, fmt: ResultFormat, output: Path, bank: Questionnaire | None = None
 ) -> None:
     """Write the rendering to `output` atomically, readable only by its owner (mode 0600)."""
     write_private(output, render(result, fmt, bank))
-    sys.stderr.write(f"Saved the {fmt.value} result to {output}\n")
+    sys.stderr.write(f"Saved the {fmt.name} result to {output}\n")
 
 
 def emit(
     result: Result,
-    fmt: OutputFormat,
+    fmt: ResultFormat,
     output: Path | None,
     no_color: bool,
     bank: Questionnaire | None = None,
@@ -80,7 +95,7 @@ def emit(
     """Save to `output` (atomically, mode 0600), or print to stdout (text as the summary)."""
     if output is not None:
         save(result, fmt, output, bank)
-    elif fmt is OutputFormat.text:
+    elif fmt is ResultFormat.text:
         from .summary import print_summary
 
         print_summary(result, bank, no_color=no_color)
