@@ -75,8 +75,8 @@ def test_batch_rows_agree_with_validate_answers_and_triage(raw: dict[str, str]) 
             answer_set = validate_answers(BANK, raw)
         except AnswerError as error:
             assert outcome.decision is None
-            expected = [p.split("'")[1] for p in error.problems]
-            assert [p.column for p in outcome.problems] == expected
+            expected = [str(p).split("'")[1] for p in error.problems]
+            assert [p.field for p in outcome.problems] == expected
             continue
         assert outcome.problems == ()
         assert outcome.ignored == answer_set.ignored

@@ -240,7 +240,7 @@ def test_answers_that_do_not_fit_are_answer_errors(
     change(broken)
     with pytest.raises(AnswerError) as caught:
         answers_from_response(bank, broken)
-    assert list(caught.value.problems) == problems
+    assert [str(p) for p in caught.value.problems] == problems
     assert caught.value.exit_code == 1
 
 
@@ -254,7 +254,7 @@ def test_bad_values_go_through_the_normal_validation(bank: Questionnaire, bundle
     )
     with pytest.raises(AnswerError) as caught:
         spinetriage.triage(answers_from_response(bank, broken), bank)
-    assert list(caught.value.problems) == [
+    assert [str(p) for p in caught.value.problems] == [
         "unknown question 'favourite_colour'",
         "question 'rf_fever': 'maybe' is not allowed; allowed: yes, no",
         "question 'pain_now': 12 is out of range; allowed: whole number 0–10",

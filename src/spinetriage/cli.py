@@ -118,30 +118,13 @@ def _interview(
 def _score_answer_file(
     path: Path, questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
 ) -> None:
-    from .answers.files import read_answer_file
-    from .answers.validation import validate_answers
-    from .bank.loader import load_questionnaire
-    from .errors import AnswerError
-    from .output_files import refuse_overwriting
-    from .scoring.decision import triage_answer_set
     from .ui.output import emit
+    from .workflows import score_answer_file
 
-    if output is not None:
-        refuse_overwriting(output, path, questions)
-    bank = load_questionnaire(questions)
-    raw = read_answer_file(path, bank)
-    try:
-        answer_set = validate_answers(bank, raw)
-    except AnswerError as error:
-        raise AnswerError(
-            [f"{path}: {problem}" for problem in error.problems], error.red_flags
-        ) from None
-    for question_id in answer_set.ignored:
-        sys.stderr.write(
-            f"{path}: question '{question_id}' was answered but would not be asked "
-            "given the other answers; its answer was not used\n"
-        )
-    emit(triage_answer_set(bank, answer_set), fmt, output, no_color, bank)
+    scored = score_answer_file(path, questions, output)
+    for warning in scored.warnings:
+        sys.stderr.write(f"{warning}\n")
+    emit(scored.result, fmt, output, no_color, scored.bank)
 
 
 @app.command()

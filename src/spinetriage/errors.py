@@ -1,4 +1,4 @@
-"""One exception base for spinetriage, a few subclasses, and the named exit codes.
+"""One exception base for spinetriage, a few subclasses, the named exit codes, and `Problem`.
 
 The CLI turns every `SpinetriageError` into one clear message on stderr and its exit code; a
 traceback is shown only with `--debug`, and never with local variables (they may hold answers).
@@ -6,7 +6,8 @@ traceback is shown only with `--debug`, and never with local variables (they may
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 
@@ -23,22 +24,36 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
-    """One thing wrong in a file, with where it is: `file:line: where: message`."""
+    """One thing wrong, and where: the file, the line, what in it (a question, a column, a rule),
+    and what is wrong with it.
 
-    file: str
-    line: int | None
-    where: str
+    The core builds problems and raises them in a `BankError` or an `AnswerError`; only the
+    edges turn them into text, with `str()`, the one form every message takes:
+    `questions.yaml:42: question 'pain_now': max (12) must be ≤ 10` (a bank),
+    `answers.json: question 'pain_now': 12 is out of range; ...` (an answer file),
+    `line 7: column 'pain_now': ...` (a batch row: the file is the run's input).
+    """
+
     message: str
+    file: str = ""
+    line: int | None = None
+    #: what in the file, as a message names it: `question 'pain_now'`, `rule 'x'`, `column 'x'`
+    where: str = ""
+    #: the question id or CSV column the problem is about, for machine-readable outputs
+    field: str = ""
+
+    @classmethod
+    def of_question(cls, question_id: str, message: str) -> Problem:
+        return cls(where=f"question '{question_id}'", message=message, field=question_id)
 
     def __str__(self) -> str:
-        location = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return (
-            f"{location}: {self.where}: {self.message}"
-            if self.where
-            else f"{location}: {self.message}"
-        )
+        if self.file:
+            location = self.file if self.line is None else f"{self.file}:{self.line}"
+        else:
+            location = "" if self.line is None else f"line {self.line}"
+        return ": ".join(part for part in (location, self.where, self.message) if part)
 
 
 class SpinetriageError(Exception):
@@ -50,7 +65,7 @@ class SpinetriageError(Exception):
 class BankError(SpinetriageError):
     """The question bank cannot be used; carries every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -58,16 +73,20 @@ class BankError(SpinetriageError):
 class AnswerError(SpinetriageError):
     """An answer set (file, row or response) is missing an answer or holds an invalid one."""
 
-    def __init__(self, problems: list[str] | str, red_flags: tuple[str, ...] = ()) -> None:
-        self.problems = (problems,) if isinstance(problems, str) else tuple(problems)
+    def __init__(self, problems: Sequence[Problem], red_flags: tuple[str, ...] = ()) -> None:
+        self.problems = tuple(problems)
         #: reasons of red-flag rules that hold on the answers that were valid: reported even
         #: though nothing is scored, so a red flag in a refused answer set is never silent
         self.red_flags = red_flags
         lines = [
-            *self.problems,
+            *(str(p) for p in self.problems),
             *(f"not scored, but the valid answers hold a red flag: {r}" for r in red_flags),
         ]
         super().__init__("\n".join(lines))
+
+    def in_file(self, file: str) -> AnswerError:
+        """The same problems, found in `file` (the caller read the answers from it)."""
+        return AnswerError([replace(p, file=file) for p in self.problems], self.red_flags)
 
 
 class InputFileError(SpinetriageError):

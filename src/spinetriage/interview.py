@@ -26,7 +26,7 @@ from types import MappingProxyType
 from .answers.validation import AnswerSet, asked_questions
 from .bank.model import Question, Questionnaire, Rule, Section
 from .conditions.values import AnswerValue
-from .errors import AnswerError
+from .errors import AnswerError, Problem
 from .scoring.scores import compute_scores
 
 
@@ -80,7 +80,7 @@ class Interview:
     def start(cls, bank: Questionnaire) -> Interview:
         first = asked_questions(bank, {})
         if not first:
-            raise AnswerError("the question bank has no question to ask")
+            raise AnswerError([Problem(message="the question bank has no question to ask")])
         return cls(bank, current=first[0].id)
 
     # -- reading the state ------------------------------------------------------------------------

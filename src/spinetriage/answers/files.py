@@ -53,7 +53,7 @@ def _read_fhir(
     except InputFileError as error:
         raise InputFileError(f"{path}: {error}") from None
     except AnswerError as error:
-        raise AnswerError([f"{path}: {problem}" for problem in error.problems]) from None
+        raise error.in_file(str(path)) from None
 
 
 class _DuplicateKey(ValueError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..bank.dictionary import allowed_values
 from ..bank.model import Question, Questionnaire, Rule
 from ..conditions.values import AnswerValue
-from ..errors import AnswerError
+from ..errors import AnswerError, Problem
 from .values import InvalidValue, is_blank, parse_value
 
 
@@ -57,7 +57,11 @@ def validate_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSe
     be asked but has no answer. Answers to questions that would not be asked are not used and are
     returned in `ignored` so the caller can report them.
     """
-    problems = [f"unknown question '{key}'" for key in raw if key not in bank.by_id]
+    problems = [
+        Problem(message=f"unknown question '{key}'", field=key)
+        for key in raw
+        if key not in bank.by_id
+    ]
     answers: dict[str, AnswerValue] = {}
     ignored: list[str] = []
     for question in bank.questions:
@@ -66,8 +70,10 @@ def validate_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSe
         if is_blank(value):
             if asked and question.required:
                 problems.append(
-                    f"question '{question.id}': missing answer (required; allowed: "
-                    f"{allowed_values(question)})"
+                    Problem.of_question(
+                        question.id,
+                        f"missing answer (required; allowed: {allowed_values(question)})",
+                    )
                 )
             continue
         if not asked:
@@ -76,7 +82,7 @@ def validate_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSe
         try:
             answers[question.id] = parse_value(question, value)
         except InvalidValue as exc:
-            problems.append(f"question '{question.id}': {exc}")
+            problems.append(Problem.of_question(question.id, str(exc)))
     if problems:
         flags = red_flag_rules(bank, answers)
         raise AnswerError(problems, tuple(f"{r.reason} {bank.tier(r.tier).action}" for r in flags))

@@ -36,7 +36,7 @@ class NodeReader:
 
     def problem(self, node: yaml.Node | None, where: str, message: str) -> None:
         line = line_of(node) if node is not None else None
-        self.problems.append(Problem(self.file, line, where, message))
+        self.problems.append(Problem(file=self.file, line=line, where=where, message=message))
 
     def mapping(
         self,

@@ -34,57 +34,42 @@ def line_of(node: yaml.Node) -> int:
 
 def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
     """The root node of a YAML file and its raw bytes; BankError when unusable."""
+
+    def unusable(message: str, line: int | None = None) -> BankError:
+        return BankError([Problem(file=shown_as, line=line, message=message)])
+
     try:
         size = path.stat().st_size
         if size > MAX_BANK_BYTES:
-            raise BankError(
-                [
-                    Problem(
-                        shown_as,
-                        None,
-                        "",
-                        f"file is {size:,} bytes; a bank may be at most {MAX_BANK_BYTES:,} bytes",
-                    )
-                ]
+            raise unusable(
+                f"file is {size:,} bytes; a bank may be at most {MAX_BANK_BYTES:,} bytes"
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise BankError(
-            [Problem(shown_as, None, "", f"cannot read the file: {exc.strerror}")]
-        ) from None
+        raise unusable(f"cannot read the file: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BankError(
-            [Problem(shown_as, None, "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8")]
-        ) from None
+        raise unusable(f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     try:
         refuse_unsafe_events(text, alias_hint="; use `choice_sets` to reuse choices")
         root = yaml.compose(text, Loader=_Loader)
     except UnsafeYaml as exc:
-        raise BankError([Problem(shown_as, exc.line, "", exc.message)]) from None
+        raise unusable(exc.message, exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "not valid YAML"
-        raise BankError([Problem(shown_as, line, "", f"YAML syntax error: {what}")]) from None
+        raise unusable(f"YAML syntax error: {what}", line) from None
     except yaml.reader.ReaderError as exc:  # a control character: a position, no mark
         line = text.count("\n", 0, exc.position) + 1
         message = f"YAML syntax error: {exc.reason} (character #x{exc.character:04x})"
-        raise BankError([Problem(shown_as, line, "", message)]) from None
+        raise unusable(message, line) from None
     except yaml.YAMLError as exc:
-        raise BankError([Problem(shown_as, None, "", f"YAML error: {exc}")]) from None
+        raise unusable(f"YAML error: {exc}") from None
     if root is None:
-        raise BankError(
-            [
-                Problem(
-                    shown_as,
-                    None,
-                    "",
-                    "file is empty; a bank needs `bank`, "
-                    "`sources`, `sections`, `tiers` and `rules`",
-                )
-            ]
+        raise unusable(
+            "file is empty; a bank needs `bank`, `sources`, `sections`, `tiers` and `rules`"
         )
     return root, raw
 

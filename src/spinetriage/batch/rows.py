@@ -18,6 +18,7 @@ from ..bank.dictionary import allowed_values
 from ..bank.model import Questionnaire, Rule
 from ..conditions.tree import Condition, Predicate, describe, leaves
 from ..conditions.values import AnswerValue
+from ..errors import Problem
 from ..scoring.decision import Decision, decide, scoring_plan, triage_answer_set
 from ..scoring.result import Result
 from .layout import Checkbox, Layout, QuestionColumns
@@ -29,23 +30,14 @@ REPLACEMENT_CHARACTER = "\ufffd"
 CACHE_LIMIT = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
 @dataclass(slots=True)
 class RowOutcome:
     """A scored row (`decision` set) or a refused one (`problems` set)."""
 
     line: int
     record_id: str
-    problems: tuple[RowProblem, ...] = ()
+    #: each with its line, the column (`field`) and what is allowed
+    problems: tuple[Problem, ...] = ()
     decision: Decision | None = None
     #: answered but not asked given the other answers: not used
     ignored: tuple[str, ...] = ()
@@ -60,12 +52,13 @@ class RowOutcome:
 
 
 class _Refused:
-    """A cell that does not fit its question, with what is allowed."""
+    """A cell that does not fit its question: its column, as messages name it, what is allowed."""
 
-    __slots__ = ("column", "message")
+    __slots__ = ("column", "message", "where")
 
-    def __init__(self, column: str, message: str) -> None:
+    def __init__(self, column: str, where: str, message: str) -> None:
         self.column = column
+        self.where = where
         self.message = message
 
 
@@ -102,10 +95,10 @@ class _Plan:
         #: only the cells that parsed to a value: the fast path's lookup
         self.valid: dict[str, AnswerValue] = {}
         when = f" when {describe(question.when)}" if question.when is not None else ""
-        self.missing = (
+        self.missing = _Refused(
             columns.column,
-            f"{columns.label}: missing answer (required{when}; "
-            f"allowed: {allowed_values(question)})",
+            columns.label,
+            f"missing answer (required{when}; allowed: {allowed_values(question)})",
         )
 
     def read(self, raw: str) -> CellValue:
@@ -117,7 +110,7 @@ class _Plan:
             try:
                 value = parse_value(self.columns.question, raw)
             except InvalidValue as exc:
-                value = _Refused(self.columns.column, f"{self.columns.label}: {exc}")
+                value = _Refused(self.columns.column, self.columns.label, str(exc))
         if len(self.cache) < CACHE_LIMIT:
             self.cache[raw] = value
             if value is not _BLANK and type(value) is not _Refused:
@@ -194,7 +187,7 @@ class RowScorer:
         else:
             groups = self._groups
         ignored: list[str] = []
-        problems: list[tuple[str, str]] = []
+        problems: list[_Refused] = []
         for asked_if, steps, group_cells, subject, known in groups:
             if asked_if is None:
                 self._walk(steps, cells, answers, ignored, problems)
@@ -233,7 +226,7 @@ class RowScorer:
         cells: list[str],
         answers: dict[str, AnswerValue],
         ignored: list[str],
-        problems: list[tuple[str, str]],
+        problems: list[_Refused],
         last_test: Predicate | None = None,
         last_asked: bool = True,
     ) -> None:
@@ -264,7 +257,7 @@ class RowScorer:
             elif not asked:
                 ignored.append(question_id)
             elif type(value) is _Refused:
-                problems.append((value.column, value.message))
+                problems.append(value)
             else:
                 answers[question_id] = value  # type: ignore[assignment]
 
@@ -274,7 +267,7 @@ class RowScorer:
         for box in plan.checkboxes:
             tick = self._tick(cells[box.index])
             if type(tick) is _Refused:
-                return _Refused(box.column, f"column '{box.column}': {tick.message}")
+                return _Refused(box.column, f"column '{box.column}'", tick.message)
             if tick:
                 ticked.append(box.code)
         if not ticked:
@@ -294,25 +287,28 @@ class RowScorer:
                 if word in YES
                 else False
                 if word in NO
-                else _Refused("", f"{shown_value(raw)} is not a tick; allowed: {_TICK_ALLOWED}")
+                else _Refused("", "", f"{shown_value(raw)} is not a tick; allowed: {_TICK_ALLOWED}")
             )
             if len(self._ticks) < CACHE_LIMIT:
                 self._ticks[raw] = tick
         return tick  # type: ignore[return-value]
 
-    def _problems(self, line: int, problems: list[tuple[str, str]]) -> tuple[RowProblem, ...]:
-        return tuple(RowProblem(line, column, message) for column, message in problems)
+    def _problems(self, line: int, problems: list[_Refused]) -> tuple[Problem, ...]:
+        return tuple(
+            Problem(line=line, where=p.where, message=p.message, field=p.column) for p in problems
+        )
 
-    def _shape_problems(self, record: Record) -> tuple[RowProblem, ...]:
+    def _shape_problems(self, record: Record) -> tuple[Problem, ...]:
         columns = self.layout.columns
         count, width = len(record.cells), len(columns)
         if record.has_nul:
             return tuple(
-                RowProblem(
-                    record.line,
-                    columns[i] if i < width else "",
-                    f"column '{columns[i] if i < width else i + 1}': contains a NUL byte; "
+                Problem(
+                    line=record.line,
+                    where=f"column '{columns[i] if i < width else i + 1}'",
+                    message="contains a NUL byte; "
                     "allowed: text without NUL bytes (is this a text file?)",
+                    field=columns[i] if i < width else "",
                 )
                 for i, cell in enumerate(record.cells)
                 if NUL_MARK in cell
@@ -330,11 +326,11 @@ class RowScorer:
             where = f"{count - width} extra after column '{columns[-1]}'"
             column = ""
         return (
-            RowProblem(
-                record.line,
-                column,
-                f"{count} cells, but the header has {width} columns ({where}); "
+            Problem(
+                line=record.line,
+                message=f"{count} cells, but the header has {width} columns ({where}); "
                 f"allowed: one cell per header column{spans}",
+                field=column,
             ),
         )
 

@@ -158,8 +158,7 @@ class JsonLines:
             body: dict[str, object] = {
                 "status": "error",
                 "errors": [
-                    {"line": p.line, "column": p.column, "message": str(p)}
-                    for p in outcome.problems
+                    {"line": p.line, "column": p.field, "message": str(p)} for p in outcome.problems
                 ],
                 "red_flags": [
                     {"rule_id": r.id, "tier": r.tier, "text": r.reason} for r in outcome.red_flags
@@ -195,7 +194,7 @@ class FhirLines:
                         "severity": "error",
                         "code": "invalid",
                         "diagnostics": str(problem),
-                        "expression": [problem.column] if problem.column else [],
+                        "expression": [problem.field] if problem.field else [],
                     }
                     for problem in outcome.problems
                 ]
@@ -252,5 +251,5 @@ class ErrorRows:
         record_id = neutralise(outcome.record_id)
         for problem in outcome.problems:
             self._writer.writerow(
-                (problem.line, record_id, neutralise(problem.column), neutralise(str(problem)))
+                (problem.line, record_id, neutralise(problem.field), neutralise(str(problem)))
             )

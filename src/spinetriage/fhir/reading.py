@@ -14,7 +14,7 @@ from typing import Any
 
 from ..bank.model import Question, Questionnaire
 from ..conditions.values import QuestionType
-from ..errors import AnswerError, InputFileError
+from ..errors import AnswerError, InputFileError, Problem
 from .common import Resource, answer_system, questionnaire_url
 
 RESPONSE = "QuestionnaireResponse"
@@ -70,18 +70,18 @@ def answers_from_response(bank: Questionnaire, resource: Resource) -> dict[str, 
     response = find_response(resource)
     check_questionnaire(bank, response)
     raw: dict[str, object] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for link_id, answers, where in _answered_items(response.get("item", []), RESPONSE):
         values = [_value(answer, f"{where}.answer[{i}]") for i, answer in enumerate(answers)]
         question = bank.by_id.get(link_id)
         if link_id in raw:
-            problems.append(f"question '{link_id}': answered twice (again at {where})")
+            problems.append(Problem.of_question(link_id, f"answered twice (again at {where})"))
         elif question is None:  # validation reports it as an unknown question
             raw[link_id] = values[0] if len(values) == 1 else values
         elif question.type is QuestionType.MULTI_CHOICE:
             raw[link_id] = [_code(bank, question, v, problems) for v in values]
         elif len(values) != 1:
-            problems.append(f"question '{link_id}': {len(values)} answers; it takes one")
+            problems.append(Problem.of_question(link_id, f"{len(values)} answers; it takes one"))
         else:
             raw[link_id] = _code(bank, question, values[0], problems)
     if problems:
@@ -122,17 +122,20 @@ def _value(answer: object, where: str) -> object:
     raise InputFileError(f"{where}: an answer needs exactly one value[x]")
 
 
-def _code(bank: Questionnaire, question: Question, value: object, problems: list[str]) -> object:
+def _code(
+    bank: Questionnaire, question: Question, value: object, problems: list[Problem]
+) -> object:
     """A coding's code, after checking its system; other values are left to validation."""
     if not isinstance(value, dict):
         return value
     code, system = value.get("code"), value.get("system")
     expected = answer_system(bank, question)
     if not isinstance(code, str) or not code:
-        problems.append(f"question '{question.id}': a coding without a code")
+        problems.append(Problem.of_question(question.id, "a coding without a code"))
     elif question.choices and system is not None and system != expected:
         problems.append(
-            f"question '{question.id}': code system {system} is not this questionnaire's "
-            f"({expected})"
+            Problem.of_question(
+                question.id, f"code system {system} is not this questionnaire's ({expected})"
+            )
         )
     return code

@@ -81,10 +81,10 @@ def decide(
         raise BankError(
             [
                 Problem(
-                    bank.path,
-                    None,
-                    "rules",
-                    "no rule matched these answers; the rules must give every answer set a tier",
+                    file=bank.path,
+                    where="rules",
+                    message="no rule matched these answers; "
+                    "the rules must give every answer set a tier",
                 )
             ]
         )

@@ -261,13 +261,9 @@ def interview_command(
     """`spinetriage` with no command: the interview, then the summary (and the saved result)."""
     console, io = open_terminal(no_color)
     try:
-        from ..bank.loader import load_questionnaire
-        from ..output_files import check_writable, refuse_overwriting
+        from ..workflows import interview_bank
 
-        if output is not None:
-            check_writable(output)
-            refuse_overwriting(output, questions)
-        bank = load_questionnaire(questions)
+        bank = interview_bank(questions, output)
         with _alternate_screen(console):
             outcome = run_interview(bank, console, io)
     except (KeyboardInterrupt, EOFError):

@@ -1,0 +1,63 @@
+"""What the commands do, as core functions that return data; cli.py parses and prints.
+
+- `score_answer_file`: the answer file checked against the bank and scored, with the answers
+  that were given but not used as warnings (`Problem`s the command line prints);
+- `interview_bank`: the bank for the interview, once an output file that could not be written,
+  or would destroy an input, is refused (before the person answers anything).
+
+Like pipx's commands and pyxform's `convert()`, these never print and never know about typer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answers import read_answer_file, validate_answers
+from .bank import Questionnaire, load_questionnaire
+from .errors import AnswerError, Problem
+from .output_files import check_writable, refuse_overwriting
+from .scoring import Result, triage_answer_set
+
+NOT_USED = "was answered but would not be asked given the other answers; its answer was not used"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredFile:
+    """An answer file's result, the bank it was scored with, and what the reader should know."""
+
+    result: Result
+    bank: Questionnaire
+    #: answers that were not used (their questions would not be asked given the other answers)
+    warnings: tuple[Problem, ...]
+
+
+def score_answer_file(
+    path: Path, questions: Path | None = None, output: Path | None = None
+) -> ScoredFile:
+    """Score one answer file; AnswerError (its problems located in `path`) when it is invalid.
+
+    `output`, where the caller will write the result, is refused first if it is the answer file
+    or the bank.
+    """
+    if output is not None:
+        refuse_overwriting(output, path, questions)
+    bank = load_questionnaire(questions)
+    raw = read_answer_file(path, bank)
+    try:
+        answer_set = validate_answers(bank, raw)
+    except AnswerError as error:
+        raise error.in_file(str(path)) from None
+    warnings = tuple(
+        Problem(file=str(path), message=f"question '{question_id}' {NOT_USED}", field=question_id)
+        for question_id in answer_set.ignored
+    )
+    return ScoredFile(triage_answer_set(bank, answer_set), bank, warnings)
+
+
+def interview_bank(questions: Path | None = None, output: Path | None = None) -> Questionnaire:
+    """The bank to interview with; `output` is refused first if it cannot be written."""
+    if output is not None:
+        check_writable(output)
+        refuse_overwriting(output, questions)
+    return load_questionnaire(questions)
