@@ -19,12 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import spinetriage
-from clinical_cases import CLINICAL_CASES
 from spinetriage.fhir import (
     answers_from_response,
     questionnaire_resource,
     result_bundle,
 )
+from support.clinical_cases import CLINICAL_CASES
 
 AUTHORED = datetime(2025, 1, 1, tzinfo=timezone.utc)
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from answer_builders import answers
 from spinetriage.answers.validation import validate_answers
 from spinetriage.bank.model import Questionnaire
 from spinetriage.errors import AnswerError
+from support.answer_builders import answers
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from answer_builders import answers
+from support.answer_builders import answers
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "spinetriage"
 #: what reads the bank's YAML: scoring a loaded bank must never need it

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from answer_builders import BASELINE, answers, with_treatments
-from batch_files import BANK, HEADER, IDS, answers_csv, csv_text, read_rows, row
 from spinetriage.batch.run import BatchOptions, BatchSummary, run_batch
 from spinetriage.batch.writers import neutralise
 from spinetriage.errors import ExitCode, InputFileError
 from spinetriage.scoring.decision import triage
 from spinetriage.scoring.result import result_to_dict
+from support.answer_builders import BASELINE, answers, with_treatments
+from support.batch_files import BANK, HEADER, IDS, answers_csv, csv_text, read_rows, row
 
 
 def run(tmp_path: Path, text: str | bytes, **options: Any) -> tuple[BatchSummary, str, list[str]]:

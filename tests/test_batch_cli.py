@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from answer_builders import answers
-from batch_files import BANK, IDS, answers_csv, csv_text, read_rows, row
-from clinical_cases import CLINICAL_CASES
+from support.answer_builders import answers
+from support.batch_files import BANK, IDS, answers_csv, csv_text, read_rows, row
+from support.clinical_cases import CLINICAL_CASES
 
 SPINETRIAGE = str(Path(sys.executable).parent / "spinetriage")
 GOLDEN = Path(__file__).parent / "golden" / "batch"

@@ -12,8 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from answer_builders import BASELINE
-from batch_files import BANK, HEADER, IDS, cell, csv_text, read_rows, row
 from spinetriage.answers.validation import validate_answers
 from spinetriage.bank.model import Question, ScoreScale
 from spinetriage.bank.score_vocabulary import DERIVED_SCORES
@@ -28,6 +26,8 @@ from spinetriage.conditions.values import QuestionType
 from spinetriage.errors import AnswerError, InputFileError
 from spinetriage.scoring.decision import triage_answer_set
 from spinetriage.scoring.scores import compute_scores
+from support.answer_builders import BASELINE
+from support.batch_files import BANK, HEADER, IDS, cell, csv_text, read_rows, row
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 JUNK = ["", " ", "maybe", "-1", "1e9", "nan", "none;xray", "YES", "2.5", "=1+1", "n/a"]

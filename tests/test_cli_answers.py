@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from answer_builders import answers
-from cli_runner import run
-from clinical_cases import CLINICAL_CASES
+from support.answer_builders import answers
+from support.cli_runner import run
+from support.clinical_cases import CLINICAL_CASES
 
 
 @pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 import spinetriage
-from answer_builders import answers
-from cli_runner import run
-from fhir_checks import check_bundle, check_questionnaire
 from spinetriage.bank import default_bank_path
 from spinetriage.fhir import result_bundle
+from support.answer_builders import answers
+from support.cli_runner import run
+from support.fhir_checks import check_bundle, check_questionnaire
 
 BRANCHING_BANK = Path(__file__).parent / "data" / "fhir_branching.yaml"
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
@@ -162,8 +162,8 @@ def test_unusable_responses(
 
 
 def test_batch_writes_fhir_ndjson_one_resource_per_row(tmp_path: Path) -> None:
-    from batch_files import answers_csv
-    from fhir_checks import validate
+    from support.batch_files import answers_csv
+    from support.fhir_checks import validate
 
     good = [answers(), answers(rf_bladder_bowel="yes"), answers(rf_fever="yes")]
     text = answers_csv(good)

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import spinetriage
-from cli_runner import run
 from spinetriage._version import __version__
 from spinetriage.bank.loader import default_bank_path
 from spinetriage.bank.model import Questionnaire
+from support.cli_runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 RED_FLAGS = [

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from answer_builders import BASELINE
-from cli_runner import SPINETRIAGE, run
 from spinetriage import cli
 from spinetriage.bank.model import Questionnaire
 from spinetriage.errors import ExitCode
@@ -19,6 +17,8 @@ from spinetriage.scoring.decision import triage
 from spinetriage.ui.markdown import render_markdown
 from spinetriage.ui.output import ResultFormat
 from spinetriage.ui.summary import render_text
+from support.answer_builders import BASELINE
+from support.cli_runner import SPINETRIAGE, run
 
 TIMEOUT = 30
 

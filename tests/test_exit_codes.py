@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from answer_builders import answers
-from cli_runner import SPINETRIAGE, run
 from spinetriage.errors import ExitCode
+from support.answer_builders import answers
+from support.cli_runner import SPINETRIAGE, run
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import spinetriage
-from answer_builders import answers, with_treatments
-from answer_strategies import answer_sets
-from clinical_cases import CLINICAL_CASES
-from fhir_checks import check_bundle, check_response, enabled_questions, walk
 from spinetriage.answers.validation import asked_questions
 from spinetriage.bank.model import Questionnaire
 from spinetriage.fhir import answers_from_response, questionnaire_resource, result_bundle
 from spinetriage.scoring.result import Result
+from support.answer_builders import answers, with_treatments
+from support.answer_strategies import answer_sets
+from support.clinical_cases import CLINICAL_CASES
+from support.fhir_checks import check_bundle, check_response, enabled_questions, walk
 
 AUTHORED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 TIER_SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/tier"

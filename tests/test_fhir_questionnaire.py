@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import spinetriage
-from fhir_checks import check_questionnaire, enabled_questions, validate
 from spinetriage.bank.model import Questionnaire
 from spinetriage.conditions.tree import evaluate
 from spinetriage.conditions.values import AnswerValue
 from spinetriage.fhir import questionnaire_canonical, questionnaire_resource
 from spinetriage.fhir.bundle import questionnaire_response
 from spinetriage.fhir.common import ENABLE_WHEN_EXPRESSION
+from support.fhir_checks import check_questionnaire, enabled_questions, validate
 
 BRANCHING_BANK = Path(__file__).parent / "data" / "fhir_branching.yaml"
 EXT = "http://hl7.org/fhir/StructureDefinition/"

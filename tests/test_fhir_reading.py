@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 import spinetriage
-from answer_builders import answers, with_treatments
 from spinetriage.bank.model import Questionnaire
 from spinetriage.errors import AnswerError, InputFileError
 from spinetriage.fhir import answers_from_response, result_bundle
+from support.answer_builders import answers, with_treatments
 
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
 SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/"

@@ -1,140 +1,260 @@
-"""The whole interview loop through its seam: scripted keystrokes in, an outcome out.
-
-The screens go to a rich console writing into a string; prompts read a pipe input that is
-closed after the keystrokes, so a script that runs out ends in EOFError, never a hang.
-"""
+"""The interview state machine: branching, progress, back, edit, dropped answers, emergencies."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-from dataclasses import replace
+from typing import Any
 
 import pytest
-from prompt_toolkit.input import PipeInput, create_pipe_input
-from prompt_toolkit.output import DummyOutput
-from rich.console import Console
 
-from answer_builders import BASELINE
-from keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE
-from spinetriage.answers.validation import validate_answers
+from spinetriage.answers.validation import asked_questions, validate_answers
+from spinetriage.answers.values import parse_value
 from spinetriage.bank.model import Questionnaire
-from spinetriage.ui.interview import Outcome, run_interview
-from spinetriage.ui.prompts import PromptIO
-
-pytestmark = pytest.mark.timeout(30)
-
-SEE_RESULT = ENTER
-
-
-@pytest.fixture
-def pipe() -> Iterator[PipeInput]:
-    with create_pipe_input() as pipe_input:
-        yield pipe_input
+from spinetriage.conditions.tree import leaves
+from spinetriage.interview import Interview, emergency_rules
+from spinetriage.scoring.decision import triage_answer_set
+from support.answer_builders import BASELINE, answers, with_treatments
+from support.clinical_cases import CLINICAL_CASES, RECENT_FUSION
 
 
-def interview(bank: Questionnaire, pipe: PipeInput, keys: list[str]) -> tuple[Outcome, str]:
-    pipe.send_text("".join(keys))
-    pipe.close()
-    screen = io.StringIO()
-    console = Console(file=screen, width=80, height=24, color_system=None)
-    outcome = run_interview(bank, console, PromptIO(input=pipe, output=DummyOutput()))
-    return outcome, screen.getvalue()
+def answer_raw(interview: Interview, raw: Any) -> Interview:
+    question = interview.question
+    assert question is not None
+    return interview.answer(parse_value(question, raw))
 
 
-def test_baseline_keys_give_the_baseline_answers(bank: Questionnaire, pipe: PipeInput) -> None:
-    outcome, screens = interview(bank, pipe, [*BASELINE_KEYS, SEE_RESULT])
-    assert outcome.result.tier == "conservative"
-    assert outcome.note is None
-    assert dict(outcome.result.answers) == validate_answers(bank, BASELINE).answers
-    assert "question 1 of about 42" in screens
-    assert "Review your answers" in screens
+def run(bank: Questionnaire, raw: dict[str, Any], interview: Interview | None = None) -> Interview:
+    """Answer every question the flow asks from `raw` until the review screen."""
+    interview = interview or Interview.start(bank)
+    for _ in range(len(bank.questions) + 1):
+        if interview.at_review:
+            return interview
+        assert interview.current in raw, f"the flow asked {interview.current}, not in the answers"
+        interview = answer_raw(interview, raw[interview.current])
+    raise AssertionError("the flow never reached the review screen")
 
 
-def test_going_back_once_changes_the_earlier_answer(bank: Questionnaire, pipe: PipeInput) -> None:
-    # answer "no" to the first question, go back, answer "yes": bladder/bowel is an emergency
-    keys = ["n", LEFT, "y", DOWN + ENTER, *BASELINE_KEYS[1:], SEE_RESULT]
-    outcome, screens = interview(bank, pipe, keys)
-    assert outcome.result.tier == "emergency"
-    assert dict(outcome.result.answers)["rf_bladder_bowel"] is True
-    assert "Your answer can be a sign of a medical emergency" in screens
-    assert "You reported an emergency sign." in screens
+def test_starts_with_the_red_flags(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    progress = interview.progress
+    assert interview.current == "rf_bladder_bowel"
+    assert progress.section.id == "red_flags"
+    assert progress.starts_section
+    assert (progress.number, progress.total) == (1, len(asked_questions(bank, {})))
+    assert not interview.can_go_back
 
 
-def test_emergency_then_stop_shows_the_emergency_result(
-    bank: Questionnaire, pipe: PipeInput
+def test_asks_exactly_the_questions_that_apply(bank: Questionnaire) -> None:
+    raw = with_treatments("physical_therapy", "injections", leg_pain="one_side")
+    raw["leg_pain_below_knee"] = "yes"
+    done = run(bank, raw)
+    assert done.at_review
+    expected = validate_answers(bank, raw).answers
+    assert done.answer_set().answers == expected
+    assert "leg_pain_below_knee" in done.answers
+    assert "nsaids_weeks" not in done.answers
+
+
+def test_follow_up_is_asked_only_when_its_condition_holds(bank: Questionnaire) -> None:
+    before = run(bank, BASELINE)
+    assert "leg_pain_below_knee" not in before.answers
+    interview = Interview.start(bank)
+    while interview.current != "leg_pain":
+        interview = answer_raw(interview, BASELINE[interview.current])
+    assert answer_raw(interview, "none").current == "numbness"
+    assert answer_raw(interview, "both_sides").current == "leg_pain_below_knee"
+
+
+def test_progress_total_follows_branching(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    while interview.current != "treatments_tried":
+        interview = answer_raw(interview, BASELINE[interview.current])
+    total_before = interview.progress.total
+    number = interview.progress.number
+    after = answer_raw(interview, "physical_therapy;injections")
+    assert after.current == "physical_therapy_weeks"
+    assert after.progress.number == number + 1
+    # two follow-ups for physical therapy, three for injections
+    assert after.progress.total == total_before + 5
+    assert not after.progress.starts_section
+
+
+def test_back_goes_to_the_previous_question_and_keeps_answers(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    interview = answer_raw(interview, "no")
+    interview = answer_raw(interview, "no")
+    assert interview.current == "rf_sexual_dysfunction"
+    back = interview.back()
+    assert back.current == "rf_saddle_numbness"
+    assert back.previous_answer() is False
+    assert back.progress.number == 2
+    # answering again moves on to the next question in order, as before
+    assert answer_raw(back, "yes").current == "rf_sexual_dysfunction"
+
+
+def test_back_at_the_first_question_stays_there(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    assert interview.back() == interview
+
+
+def test_back_twice_then_forward_visits_each_question_again(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    for _ in range(3):
+        interview = answer_raw(interview, "no")
+    twice = interview.back().back()
+    assert twice.current == "rf_saddle_numbness"
+    forward = answer_raw(twice, "no")
+    assert forward.current == "rf_sexual_dysfunction"
+    assert forward.previous_answer() is False
+
+
+def test_back_skips_questions_that_do_not_apply(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    while interview.current != "numbness":
+        interview = answer_raw(interview, BASELINE[interview.current])
+    # leg_pain is none, so leg_pain_below_knee sits between them in the bank but is not asked
+    assert interview.back().current == "leg_pain"
+
+
+def test_back_from_review_goes_to_the_last_question(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    back = done.back()
+    assert back.current == done.path[-1].id == "avoid_surgery"
+    # after the review was reached, an answer returns to the review
+    assert answer_raw(back, "no").at_review
+
+
+def test_edit_asks_new_follow_ups_then_returns_to_review(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    editing = done.edit("leg_pain")
+    assert editing.previous_answer() == "none"
+    changed = answer_raw(editing, "one_side")
+    assert changed.current == "leg_pain_below_knee"
+    assert not changed.dropped
+    finished = answer_raw(changed, "yes")
+    assert finished.at_review
+    assert finished.answers["leg_pain"] == "one_side"
+    assert finished.answers["leg_pain_below_knee"] is True
+
+
+def test_edit_without_change_returns_straight_to_review(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    again = answer_raw(done.edit("pain_now"), 8)
+    assert again.at_review
+    assert again.answers["pain_now"] == 8
+    assert again.answers.keys() == done.answers.keys()
+
+
+def test_edit_refuses_a_question_that_does_not_apply(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    with pytest.raises(ValueError, match="leg_pain_below_knee"):
+        done.edit("leg_pain_below_knee")
+
+
+def test_changing_an_answer_drops_answers_that_no_longer_apply(bank: Questionnaire) -> None:
+    done = run(bank, with_treatments("physical_therapy", "nsaids"))
+    assert "nsaids_helped" in done.answers
+    changed = answer_raw(done.edit("treatments_tried"), "physical_therapy")
+    assert changed.at_review
+    assert changed.dropped == ("nsaids_weeks", "nsaids_helped")
+    assert "nsaids_weeks" not in changed.answers
+    assert changed.answers["physical_therapy_weeks"] == 8
+
+
+def test_dropping_follows_chains_of_follow_ups(bank: Questionnaire) -> None:
+    done = run(bank, answers(**RECENT_FUSION))
+    assert done.answers["fusion_level"] == "l5_s1"
+    changed = answer_raw(done.edit("had_spine_surgery"), "no")
+    assert changed.at_review
+    assert changed.dropped == (
+        "surgery_procedure",
+        "fusion_level",
+        "weeks_since_surgery",
+        "postop_walking",
+        "postop_xrays",
+        "postop_warning_signs",
+    )
+    assert changed.answer_set().answers == validate_answers(bank, answers(pain_now=3)).answers
+
+
+def test_answer_at_review_is_refused(bank: Questionnaire) -> None:
+    with pytest.raises(ValueError, match="no question"):
+        run(bank, BASELINE).answer(True)
+
+
+def test_emergency_is_reported_as_soon_as_it_is_answered(bank: Questionnaire) -> None:
+    interview = answer_raw(Interview.start(bank), "yes")
+    most_urgent = bank.tiers[0].id
+    new = interview.new_emergencies()
+    assert [r.id for r in new] == ["ces_bladder_bowel"]
+    assert {r.tier for r in new} == {most_urgent}
+    told = interview.acknowledge()
+    assert told.new_emergencies() == ()
+    assert answer_raw(told, "no").new_emergencies() == ()
+    # a second, different emergency sign is new again
+    second = answer_raw(told, "yes")
+    assert [r.id for r in second.new_emergencies()] == ["ces_saddle_numbness"]
+
+
+def test_urgent_but_not_emergency_answers_raise_no_alert(bank: Questionnaire) -> None:
+    interview = Interview.start(bank)
+    while interview.current != "rf_fever":
+        interview = answer_raw(interview, "no")
+    assert answer_raw(interview, "yes").new_emergencies() == ()
+
+
+def test_taking_back_an_emergency_answer_clears_the_alert(bank: Questionnaire) -> None:
+    told = answer_raw(Interview.start(bank), "yes").acknowledge()
+    cleared = answer_raw(told.back(), "no")
+    assert cleared.alerted == frozenset()
+    again = answer_raw(cleared.back(), "yes")
+    assert [r.id for r in again.new_emergencies()] == ["ces_bladder_bowel"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param({}, [], id="baseline"),
+        pytest.param({"rf_both_legs": "yes"}, ["ces_both_legs"], id="both-legs"),
+        pytest.param(
+            {
+                "had_spine_surgery": "yes",
+                "surgery_procedure": "discectomy",
+                "weeks_since_surgery": 3,
+                "postop_walking": "daily",
+                "postop_xrays": "not_planned",
+                "postop_warning_signs": "calf;fever",
+            },
+            ["postop_calf"],
+            id="postop-calf",
+        ),
+    ],
+)
+def test_emergency_rules_match_the_scoring_tier(
+    bank: Questionnaire, changes: dict[str, Any], expected: list[str]
 ) -> None:
-    outcome, _ = interview(bank, pipe, ["y", ENTER])
-    assert outcome.result.tier == "emergency"
-    assert outcome.note is not None
-    assert outcome.note.startswith("You stopped after 1 question: ")
-    assert [r.rule_id for r in outcome.result.red_flags] == ["ces_bladder_bowel"]
-    # rules of less urgent tiers would be judged on unasked questions: left out
-    assert [r.rule_id for r in outcome.result.reasons] == ["ces_bladder_bowel"]
-    assert outcome.result.matched_tiers == ("emergency",)
+    answer_set = validate_answers(bank, answers(**changes))
+    assert [r.id for r in emergency_rules(bank, answer_set.answers)] == expected
 
 
-def test_the_emergency_screen_shows_the_tier_title_as_written(
-    bank: Questionnaire, pipe: PipeInput
+@pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
+def test_vignettes_through_the_flow(
+    bank: Questionnaire, raw: dict[str, Any], tier: str, rule_ids: tuple[str, ...]
 ) -> None:
-    # a bank's text is not rich markup: "[now]" must not vanish as a tag
-    first = replace(bank.tiers[0], title="Emergency [now]")
-    bracketed = replace(bank, tiers=(first, *bank.tiers[1:]), by_id=bank.by_id)
-    _, screens = interview(bracketed, pipe, ["y", ENTER])
-    assert "⚠ Emergency [now]" in screens
-
-
-def test_emergency_then_go_back_lets_the_answer_be_changed(
-    bank: Questionnaire, pipe: PipeInput
-) -> None:
-    keys = ["y", DOWN * 2 + ENTER, "n", *BASELINE_KEYS[1:], SEE_RESULT]
-    outcome, _ = interview(bank, pipe, keys)
-    assert outcome.result.tier == "conservative"
-
-
-def test_review_edit_changes_one_answer(bank: Questionnaire, pipe: PipeInput) -> None:
-    # on the review: down to the first answer, change "no" to "yes", carry on, see the result
-    keys = [*BASELINE_KEYS, DOWN + ENTER, "y", DOWN + ENTER, SEE_RESULT]
-    outcome, screens = interview(bank, pipe, keys)
-    assert outcome.result.tier == "emergency"
-    assert screens.count("Review your answers") == 2
-    assert "Changed: Since this back or leg problem began" in screens
-    assert "→ Yes" in screens
-
-
-def test_review_edit_asks_new_follow_ups_and_drops_old_ones(
-    bank: Questionnaire, pipe: PipeInput
-) -> None:
-    # tick physical therapy instead of none: its two follow-ups are asked, then the review
-    treatments = BASELINE_KEYS.index(UP_SPACE_ENTER)
-    keys = [
-        *BASELINE_KEYS[:treatments],
-        SPACE + ENTER,  # physical therapy
-        "8" + ENTER,
-        DOWN * 2 + ENTER,  # did not help
-        *BASELINE_KEYS[treatments + 1 :],
-        SEE_RESULT,
-    ]
-    outcome, screens = interview(bank, pipe, keys)
-    answers = dict(outcome.result.answers)
-    assert answers["physical_therapy_weeks"] == 8
-    assert outcome.result.tier == "interventional"
-    assert "question 41 of about 44" in screens
-
-
-UP_SPACE_ENTER = "\x1b[A" + SPACE + ENTER
-
-
-def test_running_out_of_keys_is_a_cancel(bank: Questionnaire, pipe: PipeInput) -> None:
-    with pytest.raises(EOFError):
-        interview(bank, pipe, ["n", "n"])
-
-
-def test_review_edit_asks_what_the_change_brings_in(bank: Questionnaire, pipe: PipeInput) -> None:
-    # on the review: the 14th answer is leg_pain; "one leg" brings in leg_pain_below_knee
-    keys = [*BASELINE_KEYS, DOWN * 14 + ENTER, DOWN + ENTER, "y", SEE_RESULT]
-    outcome, screens = interview(bank, pipe, keys)
-    answers = dict(outcome.result.answers)
-    assert (answers["leg_pain"], answers["leg_pain_below_knee"]) == ("one_side", True)
-    assert "Answered: Does the leg pain reach below the knee? → Yes" in screens
-    assert "Changed: Does pain spread" not in screens
+    """The flow asks exactly the questions an answer file needs, and the alert fires exactly
+    when the result will be an emergency, as soon as the first emergency answer is given."""
+    interview = Interview.start(bank)
+    alerted_at: str | None = None
+    while not interview.at_review:
+        asked = interview.current
+        assert asked is not None
+        interview = answer_raw(interview, raw[asked])
+        if alerted_at is None and interview.new_emergencies():
+            alerted_at = asked
+            interview = interview.acknowledge()
+    expected = validate_answers(bank, raw)
+    assert interview.answer_set().answers == expected.answers
+    assert triage_answer_set(bank, interview.answer_set()).tier == tier
+    assert (alerted_at is not None) is (tier == bank.tiers[0].id)
+    if alerted_at is not None:
+        named = [r for r in bank.rules if r.tier == tier and r.id in rule_ids]
+        assert alerted_at in {leaf.subject for rule in named for leaf in leaves(rule.when)}

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from answer_builders import TIER_ORDER
-from cli_runner import run
 from spinetriage.bank.loader import default_bank_path, load_questionnaire
 from spinetriage.bank.model import Questionnaire
 from spinetriage.bank.yaml_reading import MAX_BANK_BYTES, MAX_DEPTH
 from spinetriage.errors import BankError
+from support.answer_builders import TIER_ORDER
+from support.cli_runner import run
 
 SECTIONS = [
     "red_flags",

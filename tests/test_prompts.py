@@ -17,7 +17,6 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from keys import BACKSPACE, CTRL_C, CTRL_D, DOWN, ENTER, ESC, LEFT, SPACE, UP
 from spinetriage.bank.model import Questionnaire
 from spinetriage.ui.prompts import (
     Nav,
@@ -30,6 +29,7 @@ from spinetriage.ui.prompts import (
     number_problem,
     review_lines,
 )
+from support.keys import BACKSPACE, CTRL_C, CTRL_D, DOWN, ENTER, ESC, LEFT, SPACE, UP
 
 pytestmark = pytest.mark.timeout(20)
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import spinetriage
-from answer_builders import EMERGENCY_FLAGS
-from answer_strategies import answer_sets
 from spinetriage.bank.model import Questionnaire
+from support.answer_builders import EMERGENCY_FLAGS
+from support.answer_strategies import answer_sets
 
 BANK = spinetriage.load_questionnaire()
 # Each red-flag answer as it would raise a flag (red-flag questions never change branching).

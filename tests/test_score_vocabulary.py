@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 import pytest
 
 import spinetriage
-from answer_builders import answers, with_treatments
 from spinetriage.bank import Questionnaire, QuestionType
 from spinetriage.bank.score_vocabulary import DERIVED_SCORES, SCORE_NAMES, SCORES, ScoreSpec
 from spinetriage.fhir import bundle
 from spinetriage.scoring import Scores
 from spinetriage.scoring.scores import disability_band, duration_band, psychosocial_risk
+from support.answer_builders import answers, with_treatments
 
 PYTHON_TYPES = {
     QuestionType.INTEGER: int,

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 import spinetriage
-from answer_builders import DISABILITY_ITEMS, TIER_ORDER, answers, with_treatments
-from clinical_cases import CLINICAL_CASES
 from spinetriage.bank.model import Questionnaire
 from spinetriage.scoring.result import result_to_dict
 from spinetriage.scoring.scores import disability_band, duration_band, psychosocial_risk
+from support.answer_builders import DISABILITY_ITEMS, TIER_ORDER, answers, with_treatments
+from support.clinical_cases import CLINICAL_CASES
 
 
 @pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)

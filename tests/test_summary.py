@@ -19,12 +19,12 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from answer_builders import BASELINE, answers, with_treatments
 from spinetriage.bank.model import Questionnaire
 from spinetriage.scoring.decision import triage
 from spinetriage.scoring.result import Result
 from spinetriage.ui.markdown import escape, render_markdown
 from spinetriage.ui.summary import print_summary, render_text
+from support.answer_builders import BASELINE, answers, with_treatments
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SPINETRIAGE_UPDATE_GOLDEN") == "1"

@@ -19,11 +19,11 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from answer_builders import BASELINE
-from keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT
 from spinetriage.answers.validation import asked_questions, validate_answers
 from spinetriage.bank.loader import default_bank_path
 from spinetriage.bank.model import Questionnaire
+from support.answer_builders import BASELINE
+from support.keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT
 
 pytestmark = [pytest.mark.pty, pytest.mark.timeout(120)]
 

@@ -1,6 +1,7 @@
 """`spinetriage template`: the CSV header batch input expects, with synthetic example rows.
 
 The examples are made up (no real person's answers) and each lands in the tier its id names.
+The first, `BASELINE`, is also the answer set the tests vary: one copy, here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from ..bank.model import Questionnaire
 from ..errors import AnswerError
 from .layout import DEFAULT_ID_COLUMN
 
-_NO_RED_FLAGS: dict[str, object] = {
+#: every red-flag question answered no (and no injury or fall), in bank order
+NO_RED_FLAGS: dict[str, object] = {
     **dict.fromkeys(
         (
             "rf_bladder_bowel",
@@ -26,20 +28,29 @@ _NO_RED_FLAGS: dict[str, object] = {
             "rf_cancer_history",
             "rf_weight_loss",
             "rf_night_pain",
-            "rf_bone_risk",
-            "rf_infection_risk",
         ),
         False,
     ),
     "rf_trauma": "none",
+    "rf_bone_risk": False,
+    "rf_infection_risk": False,
 }
-_DISABILITY = ("self_care", "lifting", "walking", "sitting", "standing", "sleeping", "social")
-_PSYCHOSOCIAL = ("leg_spread", "neck_shoulder", "short_walks", "dressing_slow")
-_DISTRESS = ("activity_unsafe", "worry", "never_better", "low_mood")
+DISABILITY_ITEMS = tuple(
+    f"dis_{item}"
+    for item in ("self_care", "lifting", "walking", "sitting", "standing", "sleeping", "social")
+)
+PSYCHOSOCIAL_YES_NO = tuple(
+    f"ps_{item}"
+    for item in (
+        *("leg_spread", "neck_shoulder", "short_walks", "dressing_slow"),
+        *("activity_unsafe", "worry", "never_better", "low_mood"),  # the distress subscale
+    )
+)
 
-#: three weeks of back pain, nothing tried yet: conservative care
-_BASE: dict[str, object] = {
-    **_NO_RED_FLAGS,
+#: A synthetic person with three weeks of back pain, no red flag, no leg symptoms and nothing
+#: tried yet: conservative care. The first example row, and the baseline the tests vary.
+BASELINE: dict[str, object] = {
+    **NO_RED_FLAGS,
     "back_pain": True,
     "leg_pain": "none",
     "numbness": False,
@@ -51,8 +62,8 @@ _BASE: dict[str, object] = {
     "symptom_weeks": 3,
     "diagnosis_known": False,
     "imaging_done": "none",
-    **{f"dis_{item}": "slight" for item in _DISABILITY},
-    **{f"ps_{item}": False for item in _PSYCHOSOCIAL + _DISTRESS},
+    **dict.fromkeys(DISABILITY_ITEMS, "slight"),
+    **dict.fromkeys(PSYCHOSOCIAL_YES_NO, False),
     "ps_bothered": "moderately",
     "treatments_tried": "none",
     "had_spine_surgery": False,
@@ -61,13 +72,13 @@ _BASE: dict[str, object] = {
 
 #: (record id, answers); the id ends with the tier the answers lead to
 EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
-    ("example-1-conservative", _BASE),
-    ("example-2-emergency", {**_BASE, "rf_bladder_bowel": True, "pain_now": 8}),
-    ("example-3-urgent", {**_BASE, "rf_fever": True}),
+    ("example-1-conservative", BASELINE),
+    ("example-2-emergency", {**BASELINE, "rf_bladder_bowel": True, "pain_now": 8}),
+    ("example-3-urgent", {**BASELINE, "rf_fever": True}),
     (
         "example-4-interventional",
         {
-            **_BASE,
+            **BASELINE,
             "symptom_weeks": 10,
             "treatments_tried": "physical_therapy;nsaids",
             "physical_therapy_weeks": 8,
@@ -79,7 +90,7 @@ EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
     (
         "example-5-surgical_decompression",
         {
-            **_BASE,
+            **BASELINE,
             "leg_pain": "one_side",
             "leg_pain_below_knee": True,
             "leg_weakness": "significant",
@@ -90,7 +101,7 @@ EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
     (
         "example-6-fusion",
         {
-            **_BASE,
+            **BASELINE,
             "pain_worst": 8,
             "symptom_weeks": 40,
             "diagnosis_known": True,
@@ -110,7 +121,7 @@ EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
     (
         "example-7-regenerative",
         {
-            **_BASE,
+            **BASELINE,
             "symptom_weeks": 20,
             "treatments_tried": "physical_therapy;injections",
             "physical_therapy_weeks": 10,
@@ -123,7 +134,7 @@ EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
     (
         "example-8-postop",
         {
-            **_BASE,
+            **BASELINE,
             "had_spine_surgery": True,
             "surgery_procedure": "discectomy",
             "weeks_since_surgery": 3,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from answer_builders import answers, with_treatments
+from support.answer_builders import answers, with_treatments
 
 # A recent operation (within the past year) with a calm recovery; tier postop.
 RECENT_FUSION: dict[str, Any] = {

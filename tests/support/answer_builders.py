@@ -1,4 +1,4 @@
-"""Synthetic answer sets for tests: a complete, red-flag-free baseline and small builders.
+"""Synthetic answer sets for tests: small builders over the package's baseline answer set.
 
 Only synthetic data: no real patient's answers belong in this repository.
 """
@@ -6,6 +6,18 @@ Only synthetic data: no real patient's answers belong in this repository.
 from __future__ import annotations
 
 from typing import Any
+
+from spinetriage.batch.template import BASELINE, DISABILITY_ITEMS
+
+__all__ = [
+    "BASELINE",
+    "DISABILITY_ITEMS",
+    "EMERGENCY_FLAGS",
+    "TIER_ORDER",
+    "answers",
+    "tried",
+    "with_treatments",
+]
 
 #: the tier ids, most urgent first, as the issue fixes them
 TIER_ORDER = (
@@ -26,63 +38,6 @@ EMERGENCY_FLAGS = (
     "rf_both_legs",
     "rf_rapid_weakness",
 )
-
-NO_RED_FLAGS: dict[str, Any] = {
-    "rf_bladder_bowel": "no",
-    "rf_saddle_numbness": "no",
-    "rf_sexual_dysfunction": "no",
-    "rf_both_legs": "no",
-    "rf_rapid_weakness": "no",
-    "rf_fever": "no",
-    "rf_cancer_history": "no",
-    "rf_weight_loss": "no",
-    "rf_night_pain": "no",
-    "rf_trauma": "none",
-    "rf_bone_risk": "no",
-    "rf_infection_risk": "no",
-}
-
-DISABILITY_ITEMS = (
-    "dis_self_care",
-    "dis_lifting",
-    "dis_walking",
-    "dis_sitting",
-    "dis_standing",
-    "dis_sleeping",
-    "dis_social",
-)
-PSYCHOSOCIAL_YES_NO = (
-    "ps_leg_spread",
-    "ps_neck_shoulder",
-    "ps_short_walks",
-    "ps_dressing_slow",
-    "ps_activity_unsafe",
-    "ps_worry",
-    "ps_never_better",
-    "ps_low_mood",
-)
-
-#: A person with three weeks of back pain, no leg symptoms, nothing tried yet: conservative.
-BASELINE: dict[str, Any] = {
-    **NO_RED_FLAGS,
-    "back_pain": "yes",
-    "leg_pain": "none",
-    "numbness": "no",
-    "tingling": "no",
-    "leg_weakness": "none",
-    "walking_tolerance": "over_30_min",
-    "pain_now": 4,
-    "pain_worst": 6,
-    "symptom_weeks": 3,
-    "diagnosis_known": "no",
-    "imaging_done": "none",
-    **dict.fromkeys(DISABILITY_ITEMS, "slight"),
-    **dict.fromkeys(PSYCHOSOCIAL_YES_NO, "no"),
-    "ps_bothered": "moderately",
-    "treatments_tried": "none",
-    "had_spine_surgery": "no",
-    "avoid_surgery": "yes",
-}
 
 
 def answers(**changes: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ def number(value: int) -> str:
     return f"{value}{ENTER}"
 
 
-#: one answer a screen, answering like tests/answer_builders.BASELINE (three weeks of back pain,
+#: one answer a screen, answering like spinetriage.batch.template.BASELINE (three weeks of pain,
 #: no red flags, nothing tried: conservative care); red flags answered with y/n shortcuts
 BASELINE_KEYS: list[str] = [
     *["n"] * 9,  # rf_bladder_bowel .. rf_night_pain

@@ -1,0 +1,140 @@
+"""The whole interview loop through its seam: scripted keystrokes in, an outcome out.
+
+The screens go to a rich console writing into a string; prompts read a pipe input that is
+closed after the keystrokes, so a script that runs out ends in EOFError, never a hang.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from prompt_toolkit.input import PipeInput, create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from spinetriage.answers.validation import validate_answers
+from spinetriage.bank.model import Questionnaire
+from spinetriage.ui.interview import Outcome, run_interview
+from spinetriage.ui.prompts import PromptIO
+from support.answer_builders import BASELINE
+from support.keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE
+
+pytestmark = pytest.mark.timeout(30)
+
+SEE_RESULT = ENTER
+
+
+@pytest.fixture
+def pipe() -> Iterator[PipeInput]:
+    with create_pipe_input() as pipe_input:
+        yield pipe_input
+
+
+def interview(bank: Questionnaire, pipe: PipeInput, keys: list[str]) -> tuple[Outcome, str]:
+    pipe.send_text("".join(keys))
+    pipe.close()
+    screen = io.StringIO()
+    console = Console(file=screen, width=80, height=24, color_system=None)
+    outcome = run_interview(bank, console, PromptIO(input=pipe, output=DummyOutput()))
+    return outcome, screen.getvalue()
+
+
+def test_baseline_keys_give_the_baseline_answers(bank: Questionnaire, pipe: PipeInput) -> None:
+    outcome, screens = interview(bank, pipe, [*BASELINE_KEYS, SEE_RESULT])
+    assert outcome.result.tier == "conservative"
+    assert outcome.note is None
+    assert dict(outcome.result.answers) == validate_answers(bank, BASELINE).answers
+    assert "question 1 of about 42" in screens
+    assert "Review your answers" in screens
+
+
+def test_going_back_once_changes_the_earlier_answer(bank: Questionnaire, pipe: PipeInput) -> None:
+    # answer "no" to the first question, go back, answer "yes": bladder/bowel is an emergency
+    keys = ["n", LEFT, "y", DOWN + ENTER, *BASELINE_KEYS[1:], SEE_RESULT]
+    outcome, screens = interview(bank, pipe, keys)
+    assert outcome.result.tier == "emergency"
+    assert dict(outcome.result.answers)["rf_bladder_bowel"] is True
+    assert "Your answer can be a sign of a medical emergency" in screens
+    assert "You reported an emergency sign." in screens
+
+
+def test_emergency_then_stop_shows_the_emergency_result(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    outcome, _ = interview(bank, pipe, ["y", ENTER])
+    assert outcome.result.tier == "emergency"
+    assert outcome.note is not None
+    assert outcome.note.startswith("You stopped after 1 question: ")
+    assert [r.rule_id for r in outcome.result.red_flags] == ["ces_bladder_bowel"]
+    # rules of less urgent tiers would be judged on unasked questions: left out
+    assert [r.rule_id for r in outcome.result.reasons] == ["ces_bladder_bowel"]
+    assert outcome.result.matched_tiers == ("emergency",)
+
+
+def test_the_emergency_screen_shows_the_tier_title_as_written(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    # a bank's text is not rich markup: "[now]" must not vanish as a tag
+    first = replace(bank.tiers[0], title="Emergency [now]")
+    bracketed = replace(bank, tiers=(first, *bank.tiers[1:]), by_id=bank.by_id)
+    _, screens = interview(bracketed, pipe, ["y", ENTER])
+    assert "⚠ Emergency [now]" in screens
+
+
+def test_emergency_then_go_back_lets_the_answer_be_changed(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    keys = ["y", DOWN * 2 + ENTER, "n", *BASELINE_KEYS[1:], SEE_RESULT]
+    outcome, _ = interview(bank, pipe, keys)
+    assert outcome.result.tier == "conservative"
+
+
+def test_review_edit_changes_one_answer(bank: Questionnaire, pipe: PipeInput) -> None:
+    # on the review: down to the first answer, change "no" to "yes", carry on, see the result
+    keys = [*BASELINE_KEYS, DOWN + ENTER, "y", DOWN + ENTER, SEE_RESULT]
+    outcome, screens = interview(bank, pipe, keys)
+    assert outcome.result.tier == "emergency"
+    assert screens.count("Review your answers") == 2
+    assert "Changed: Since this back or leg problem began" in screens
+    assert "→ Yes" in screens
+
+
+def test_review_edit_asks_new_follow_ups_and_drops_old_ones(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    # tick physical therapy instead of none: its two follow-ups are asked, then the review
+    treatments = BASELINE_KEYS.index(UP_SPACE_ENTER)
+    keys = [
+        *BASELINE_KEYS[:treatments],
+        SPACE + ENTER,  # physical therapy
+        "8" + ENTER,
+        DOWN * 2 + ENTER,  # did not help
+        *BASELINE_KEYS[treatments + 1 :],
+        SEE_RESULT,
+    ]
+    outcome, screens = interview(bank, pipe, keys)
+    answers = dict(outcome.result.answers)
+    assert answers["physical_therapy_weeks"] == 8
+    assert outcome.result.tier == "interventional"
+    assert "question 41 of about 44" in screens
+
+
+UP_SPACE_ENTER = "\x1b[A" + SPACE + ENTER
+
+
+def test_running_out_of_keys_is_a_cancel(bank: Questionnaire, pipe: PipeInput) -> None:
+    with pytest.raises(EOFError):
+        interview(bank, pipe, ["n", "n"])
+
+
+def test_review_edit_asks_what_the_change_brings_in(bank: Questionnaire, pipe: PipeInput) -> None:
+    # on the review: the 14th answer is leg_pain; "one leg" brings in leg_pain_below_knee
+    keys = [*BASELINE_KEYS, DOWN * 14 + ENTER, DOWN + ENTER, "y", SEE_RESULT]
+    outcome, screens = interview(bank, pipe, keys)
+    answers = dict(outcome.result.answers)
+    assert (answers["leg_pain"], answers["leg_pain_below_knee"]) == ("one_side", True)
+    assert "Answered: Does the leg pain reach below the knee? → Yes" in screens
+    assert "Changed: Does pain spread" not in screens
