@@ -3,19 +3,14 @@
 `values` parses one raw value as its question's type, forgiving where people are and strict
 about meaning; `validation` checks a whole answer set against the bank (which questions are
 asked, which are missing, which answers are not used); `files` reads one answer set from a
-JSON or YAML file, or a FHIR QuestionnaireResponse. Reading files is imported on first use.
+JSON or YAML file, or a FHIR QuestionnaireResponse.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from .. import lazy_attribute
+from .files import read_answer_file
 from .validation import AnswerSet, asked_questions, red_flag_rules, validate_answers
 from .values import NO, YES, InvalidValue, is_blank, parse_value, shown_value
-
-if TYPE_CHECKING:
-    from .files import read_answer_file
 
 __all__ = [
     "NO",
@@ -30,9 +25,3 @@ __all__ = [
     "shown_value",
     "validate_answers",
 ]
-
-_LAZY = {"read_answer_file": "files"}
-
-
-def __getattr__(name: str) -> Any:
-    return lazy_attribute(__name__, _LAZY, name)

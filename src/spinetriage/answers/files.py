@@ -1,4 +1,7 @@
-"""Read one answer set from a JSON or YAML file (ids to values)."""
+"""Read one answer set from a JSON or YAML file (ids to values).
+
+PyYAML is imported only to read a YAML file: a JSON answer file never pays for it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..bank.model import Questionnaire
-from ..bank.yaml_reading import UnsafeYaml, load_plain_data
 from ..errors import AnswerError, InputFileError
 
 MAX_ANSWER_BYTES = 1_000_000
@@ -82,6 +82,14 @@ def _parse(path: Path, text: str) -> object:
             raise InputFileError(f"{path}: nested too deeply to be an answer file") from None
         except ValueError:  # an integer beyond Python's digit limit for reading numbers
             raise InputFileError(f"{path}: not valid JSON: {TOO_LONG}") from None
+    return _parse_yaml(path, text)
+
+
+def _parse_yaml(path: Path, text: str) -> object:
+    import yaml
+
+    from ..bank.yaml_reading import UnsafeYaml, load_plain_data
+
     try:
         return load_plain_data(text, what="an answer file")
     except UnsafeYaml as exc:

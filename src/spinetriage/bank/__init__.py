@@ -2,17 +2,16 @@
 
 `yaml_reading` reads YAML safely into nodes that keep their line numbers; `node_reader` makes
 typed reads from them that record a `Problem` (file, line, where, message) instead of raising;
-`loader`, `question_reader` and `rule_reader` build the `Questionnaire` (`model`) and report
-every problem at once; `score_vocabulary` is the one table of the derived scores rules may
-test; `dictionary` is the data dictionary. The loader, and with it PyYAML, is imported on first
-use, so code that only needs the model (scoring, rendering) never pays for it.
+`loader` reads the bank in passes (`sources`, `question_reader`, `rule_reader`) into the model
+(`model`) and reports every problem at once. `score_vocabulary` is the one table of the scores;
+`dictionary` is the data dictionary. The loader, and PyYAML with it, is imported on first use,
+so code that only needs the model (scoring, rendering) never pays for it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
 
-from .. import lazy_attribute
 from ..conditions.values import QuestionType
 from .dictionary import DictionaryRow, allowed_values, data_dictionary
 from .model import (
@@ -27,9 +26,6 @@ from .model import (
     TierOption,
 )
 from .score_vocabulary import DERIVED_SCORES, SCORE_NAMES, SCORES, ScoreSpec
-
-if TYPE_CHECKING:
-    from .loader import default_bank_path, load_questionnaire
 
 __all__ = [
     "DERIVED_SCORES",
@@ -53,8 +49,19 @@ __all__ = [
     "load_questionnaire",
 ]
 
-_LAZY = {"default_bank_path": "loader", "load_questionnaire": "loader"}
+
+def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
+    """Read and validate a bank (default: the packaged one); BankError lists every problem.
+
+    The loader, and PyYAML with it, is imported here when first needed.
+    """
+    from .loader import load_questionnaire as load
+
+    return load(path)
 
 
-def __getattr__(name: str) -> Any:
-    return lazy_attribute(__name__, _LAZY, name)
+def default_bank_path() -> Path:
+    """The bank shipped inside the package; in a source checkout, the top-level questions.yaml."""
+    from .loader import default_bank_path as packaged
+
+    return packaged()

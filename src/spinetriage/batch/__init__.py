@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from .reader import CsvSource, Record
     from .rows import RowOutcome, RowScorer
     from .run import BatchOptions, BatchSummary, Progress, run_batch
-    from .template import template_rows, usable_examples, write_template
+    from .template import BASELINE, template_rows, usable_examples, write_template
     from .writers import BatchFormat, ErrorRows, neutralise
 
 __all__ = [
+    "BASELINE",
     "DEFAULT_ID_COLUMN",
     "BatchFormat",
     "BatchOptions",
@@ -42,26 +43,17 @@ __all__ = [
     "write_template",
 ]
 
-_LAZY = {
-    "DEFAULT_ID_COLUMN": "layout",
-    "Layout": "layout",
-    "read_layout": "layout",
-    "CsvSource": "reader",
-    "Record": "reader",
-    "RowOutcome": "rows",
-    "RowScorer": "rows",
-    "BatchOptions": "run",
-    "BatchSummary": "run",
-    "Progress": "run",
-    "run_batch": "run",
-    "template_rows": "template",
-    "usable_examples": "template",
-    "write_template": "template",
-    "BatchFormat": "writers",
-    "ErrorRows": "writers",
-    "neutralise": "writers",
+#: where each name comes from; every one is imported on first use
+_MODULES = {
+    "layout": ("DEFAULT_ID_COLUMN", "Layout", "read_layout"),
+    "reader": ("CsvSource", "Record"),
+    "rows": ("RowOutcome", "RowScorer"),
+    "run": ("BatchOptions", "BatchSummary", "Progress", "run_batch"),
+    "template": ("BASELINE", "template_rows", "usable_examples", "write_template"),
+    "writers": ("BatchFormat", "ErrorRows", "neutralise"),
 }
 
 
 def __getattr__(name: str) -> Any:
-    return lazy_attribute(__name__, _LAZY, name)
+    exports = {export: module for module, names in _MODULES.items() for export in names}
+    return lazy_attribute(__name__, exports, name)

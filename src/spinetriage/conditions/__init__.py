@@ -4,14 +4,12 @@ A self-contained mini-language: `values` says what conditions compare (a questio
 typed answers), `tree` holds the condition tree with the reference evaluator (`evaluate`,
 `evidence`, `describe`), `compiler` turns conditions into fast Python functions that agree with
 it, and `parser` reads conditions from the bank's YAML nodes, checking every name, code and
-value. The parser is imported on first use: evaluating conditions never imports PyYAML.
+value. The parser is not re-exported here: the bank's loader imports it from `parser`, so that
+evaluating conditions never imports PyYAML.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from .. import lazy_attribute
 from .compiler import compile_condition, compile_selection
 from .tree import (
     All,
@@ -30,23 +28,18 @@ from .tree import (
 )
 from .values import Answers, AnswerValue, QuestionType
 
-if TYPE_CHECKING:
-    from .parser import ConditionParser, Subject
-
 __all__ = [
     "All",
     "AnswerValue",
     "Answers",
     "Any_",
     "Condition",
-    "ConditionParser",
     "Leaf",
     "Not",
     "Op",
     "Predicate",
     "QuestionType",
     "Ref",
-    "Subject",
     "compile_condition",
     "compile_selection",
     "describe",
@@ -55,9 +48,3 @@ __all__ = [
     "leaf_holds",
     "leaves",
 ]
-
-_LAZY = {"ConditionParser": "parser", "Subject": "parser"}
-
-
-def __getattr__(name: str) -> Any:
-    return lazy_attribute(__name__, _LAZY, name)
