@@ -25,10 +25,9 @@ import sys
 import time
 from pathlib import Path
 
-from spinetriage.bank.loader import load_questionnaire
-from spinetriage.bank.model import Question, Questionnaire
-from spinetriage.batch.layout import DEFAULT_ID_COLUMN
-from spinetriage.conditions.values import AnswerValue, QuestionType
+from spinetriage.bank import Question, Questionnaire, QuestionType, load_questionnaire
+from spinetriage.batch import DEFAULT_ID_COLUMN
+from spinetriage.conditions import AnswerValue
 
 OUT = Path(__file__).resolve().parent / "out"
 SPINETRIAGE = str(Path(sys.executable).parent / "spinetriage")

@@ -119,6 +119,43 @@ def test_the_package_has_no_import_cycle() -> None:
     assert find_cycle(_graph()) is None
 
 
+#: the layers, lowest first: a module imports (at module level) only from lower layers or from
+#: its own package, so the tree reads bottom-up as the README's layout describes it
+LAYERS = (
+    ("spinetriage._version",),
+    ("spinetriage", "spinetriage.errors"),
+    ("spinetriage.conditions",),
+    ("spinetriage.bank",),
+    ("spinetriage.answers",),
+    ("spinetriage.scoring",),
+    ("spinetriage.interview", "spinetriage.output_files", "spinetriage.fhir"),
+    ("spinetriage.batch", "spinetriage.workflows"),
+    ("spinetriage.ui",),
+    ("spinetriage.cli",),
+    ("spinetriage.__main__",),
+)
+
+
+def _place(module: str) -> tuple[int, str]:
+    """The layer of a module and the part (package or top-level module) it belongs to."""
+    for rank, parts in reversed(list(enumerate(LAYERS))):
+        for part in parts:
+            if module == part or (module.startswith(part + ".") and part != "spinetriage"):
+                return rank, part
+    raise AssertionError(f"{module} is in no layer of LAYERS")
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_point_down_the_layers(module: str) -> None:
+    rank, part = _place(module)
+    upward = [
+        target
+        for target in imports(module) & MODULES.keys()
+        if _place(target)[0] >= rank and _place(target)[1] != part
+    ]
+    assert upward == []
+
+
 @pytest.mark.parametrize(
     "module", sorted(m for m in MODULES if not m.startswith(("spinetriage.ui", "spinetriage.cli")))
 )
