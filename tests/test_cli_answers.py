@@ -27,6 +27,18 @@ def test_vignette_from_the_command_line(
     document = json.loads(done.stdout)
     assert document["result"]["tier"] == tier
     assert set(rule_ids) <= {r["rule_id"] for r in document["result"]["reasons"]}
+    # the result went to a pipe: an emergency or urgent result's advice goes to stderr as well
+    if tier in ADVICE:
+        assert f"⚠ {document['result']['tier_title']}" in done.stderr
+        assert ADVICE[tier] in done.stderr
+    else:
+        assert done.stderr == ""
+
+
+ADVICE = {
+    "emergency": "Go to an emergency department now, or call your local emergency number.",
+    "urgent": "See a doctor within 24 hours, today if you can.",
+}
 
 
 def test_yaml_answer_file_and_text_summary(tmp_path: Path) -> None:
@@ -37,6 +49,9 @@ def test_yaml_answer_file_and_text_summary(tmp_path: Path) -> None:
     assert "URGENT ASSESSMENT" in done.stdout
     assert "Fever with back pain can mean a spinal infection." in done.stdout
     assert "does not diagnose" in done.stdout
+    # the summary went to a pipe, not a terminal: the advice is on stderr too
+    assert "Fever with back pain can mean a spinal infection." in done.stderr
+    assert ADVICE["urgent"] in done.stderr
 
 
 def test_output_file_is_private(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from spinetriage.answers.validation import validate_answers
 from spinetriage.bank.model import Questionnaire
-from spinetriage.ui.interview import Outcome, run_interview
+from spinetriage.ui.interview import Cancelled, Outcome, run_interview
 from spinetriage.ui.prompts import PromptIO
 from support.answer_builders import BASELINE
 from support.keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE
@@ -58,7 +58,7 @@ def test_going_back_once_changes_the_earlier_answer(bank: Questionnaire, pipe: P
     assert outcome.result.tier == "emergency"
     assert dict(outcome.result.answers)["rf_bladder_bowel"] is True
     assert "Your answer can be a sign of a medical emergency" in screens
-    assert "You reported an emergency sign." in screens
+    assert "You reported a warning sign. Go to an emergency department now" in screens
 
 
 def test_emergency_then_stop_shows_the_emergency_result(
@@ -126,8 +126,64 @@ UP_SPACE_ENTER = "\x1b[A" + SPACE + ENTER
 
 
 def test_running_out_of_keys_is_a_cancel(bank: Questionnaire, pipe: PipeInput) -> None:
-    with pytest.raises(EOFError):
+    with pytest.raises(Cancelled) as cancelled:
         interview(bank, pipe, ["n", "n"])
+    assert len(cancelled.value.interview.answers) == 2
+    assert cancelled.value.interview.alert() is None
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param(["y"], id="at-the-alert"),
+        pytest.param(["y", DOWN + ENTER], id="after-carrying-on"),
+        pytest.param(["y", DOWN * 2 + ENTER], id="after-going-back"),
+    ],
+)
+def test_a_cancel_after_an_alert_keeps_the_signs(
+    bank: Questionnaire, pipe: PipeInput, keys: list[str]
+) -> None:
+    with pytest.raises(Cancelled) as cancelled:
+        interview(bank, pipe, keys)
+    alert = cancelled.value.interview.alert()
+    assert alert is not None
+    assert [r.id for r in alert.rules] == ["ces_bladder_bowel"]
+
+
+def keys_until(bank: Questionnaire, question_id: str) -> list[str]:
+    """BASELINE_KEYS up to (not including) the answer to `question_id`."""
+    from spinetriage.answers.validation import asked_questions
+
+    path = asked_questions(bank, validate_answers(bank, BASELINE).answers)
+    return BASELINE_KEYS[: [q.id for q in path].index(question_id)]
+
+
+def test_an_urgent_sign_is_announced_and_carrying_on_is_the_first_choice(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    keys = keys_until(bank, "rf_fever")
+    rest = BASELINE_KEYS[len(keys) + 1 :]
+    outcome, screens = interview(bank, pipe, [*keys, "y", ENTER, *rest, SEE_RESULT])
+    assert outcome.result.tier == "urgent"
+    assert outcome.note is None
+    assert "⚠ Urgent assessment" in screens
+    assert "Your answer is a warning sign that a doctor should check soon:" in screens
+    assert "Fever with back pain can mean a spinal infection." in screens
+    assert "Stop here" not in screens
+    assert "You reported a warning sign. See a doctor within 24 hours" in screens
+
+
+def test_a_second_sign_as_urgent_is_noted_without_interrupting(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    keys = keys_until(bank, "rf_fever")
+    rest = BASELINE_KEYS[len(keys) + 2 :]
+    # fever (announced: carry on), then past cancer: noted on the next screen, no second alert
+    outcome, screens = interview(bank, pipe, [*keys, "y", ENTER, "y", *rest, SEE_RESULT])
+    assert {r.rule_id for r in outcome.result.red_flags} == {"infection_fever", "cancer_history"}
+    assert screens.count("⚠ Urgent assessment") == 1
+    assert "Noted as a warning sign: Back pain after a past cancer" in screens
+    assert "You reported warning signs. See a doctor within 24 hours" in screens
 
 
 def test_review_edit_asks_what_the_change_brings_in(bank: Questionnaire, pipe: PipeInput) -> None:

@@ -22,7 +22,7 @@ from spinetriage.ui.prompts import (
     Nav,
     PromptIO,
     ReviewEntry,
-    ask_after_emergency,
+    ask_after_alert,
     ask_question,
     ask_review,
     multi_problem,
@@ -294,20 +294,40 @@ def test_review_lines_fit_the_width() -> None:
         pytest.param(ESC, Nav.BACK, id="esc"),
     ],
 )
-def test_after_emergency(pipe: PipeInput, keys: str, expected: Nav) -> None:
-    assert ask_after_emergency(typed(pipe, keys), remaining=30) is expected
+def test_after_an_emergency(pipe: PipeInput, keys: str, expected: Nav) -> None:
+    assert ask_after_alert(typed(pipe, keys), remaining=30) is expected
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        pytest.param(ENTER, Nav.CONTINUE, id="carry-on-is-first"),
+        pytest.param(DOWN + ENTER, Nav.BACK, id="go-back"),
+        pytest.param(DOWN * 2 + ENTER, Nav.CONTINUE, id="no-stop-wraps-round"),
+    ],
+)
+def test_after_a_less_urgent_sign_stopping_is_not_offered(
+    pipe: PipeInput, keys: str, expected: Nav
+) -> None:
+    assert ask_after_alert(typed(pipe, keys), remaining=30, can_stop=False) is expected
+
+
+def drawn_prompt(pipe: PipeInput, keys: str, ask: Any, width: int = 80) -> str:
+    """What a prompt draws on an 80-column terminal (escape sequences and all)."""
+    drawn = io.StringIO()
+    output = Vt100_Output(drawn, lambda: Size(rows=24, columns=width), term="dumb")
+    pipe.send_text(keys)
+    pipe.close()
+    ask(PromptIO(input=pipe, output=output, color=False, width=width))
+    return drawn.getvalue()
 
 
 @pytest.mark.parametrize(
     ("remaining", "label"),
     [(30, "Carry on with the questions (about 30 more)"), (0, "Carry on to the review")],
 )
-def test_after_emergency_says_what_carrying_on_means(
+def test_after_an_alert_says_what_carrying_on_means(
     pipe: PipeInput, remaining: int, label: str
 ) -> None:
-    drawn = io.StringIO()
-    output = Vt100_Output(drawn, lambda: Size(rows=24, columns=80), term="dumb")
-    pipe.send_text(ENTER)
-    pipe.close()
-    ask_after_emergency(PromptIO(input=pipe, output=output, color=False), remaining)
-    assert label in drawn.getvalue()
+    drawn = drawn_prompt(pipe, ENTER, lambda io: ask_after_alert(io, remaining))
+    assert label in drawn

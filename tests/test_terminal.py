@@ -7,6 +7,7 @@ its own documentation advises for pexpect. Every expect has a timeout.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -47,18 +48,49 @@ def spawn() -> Iterator[list[pexpect.spawn]]:
             child.terminate(force=True)
 
 
-def start(children: list[pexpect.spawn], *args: str, cwd: Path | None = None) -> pexpect.spawn:
+def start(
+    children: list[pexpect.spawn], *args: str, cwd: Path | None = None, columns: int = 80
+) -> pexpect.spawn:
     child = pexpect.spawn(
         str(SCRIPT),
         list(args),
-        dimensions=(24, 80),
+        dimensions=(24, columns),
         env=terminal_env(),
         encoding="utf-8",
         timeout=EXPECT_TIMEOUT,
         cwd=str(cwd) if cwd else None,
     )
+    child.logfile_read = io.StringIO()
     children.append(child)
     return child
+
+
+def start_in_shell(children: list[pexpect.spawn], command: str, cwd: Path) -> pexpect.spawn:
+    """`spinetriage ...` run by bash, for redirections and pipes: `{} --format json > r.json`."""
+    child = pexpect.spawn(
+        "bash",
+        ["-c", f"set -o pipefail; {command.format(SCRIPT)}"],
+        dimensions=(24, 80),
+        env=terminal_env(),
+        encoding="utf-8",
+        timeout=EXPECT_TIMEOUT,
+        cwd=str(cwd),
+    )
+    child.logfile_read = io.StringIO()
+    children.append(child)
+    return child
+
+
+#: how rich leaves the alternate screen (where the interview runs) for the normal screen
+LEAVE_ALTERNATE_SCREEN = "\x1b[?1049l"
+
+
+def normal_screen(child: pexpect.spawn) -> str:
+    """What the child wrote after it left the alternate screen for the last time: what stays
+    on the person's screen once the program has ended."""
+    written = child.logfile_read.getvalue()
+    assert LEAVE_ALTERNATE_SCREEN in written
+    return written.rsplit(LEAVE_ALTERNATE_SCREEN, 1)[1]
 
 
 def finish(child: pexpect.spawn) -> int:
@@ -156,6 +188,105 @@ def test_emergency_answer_is_reported_at_once_and_stop_shows_the_result(
     child.expect("EMERGENCY")
     child.expect("You stopped after 1 question: ")
     assert finish(child) == 0
+
+
+#: the prompts the tests wait for before typing: a key sent before prompt_toolkit has the
+#: terminal in raw mode is read by the terminal itself (Ctrl-D would be lost)
+AT_THE_ALERT = "Stop here and see what to do now"
+SECOND_QUESTION = "Is there new numbness or tingling around your genitals"
+FIRST_QUESTION = "Since this back or leg problem began"
+
+
+EMERGENCY_ACTION = "Go to an emergency department now, or call your local emergency number."
+URGENT_ACTION = "See a doctor within 24 hours, today if you can."
+
+
+@pytest.mark.parametrize(
+    ("command", "saved", "summary_shown"),
+    [
+        pytest.param("{} --format json > result.json", "result.json", False, id="json-to-a-file"),
+        pytest.param("{} > result.txt", "result.txt", False, id="text-to-a-file"),
+        pytest.param(
+            "{} --format fhir | cat > result.json", "result.json", False, id="fhir-to-a-pipe"
+        ),
+        pytest.param(
+            "{} --format markdown --output result.md", "result.md", True, id="output-option"
+        ),
+    ],
+)
+def test_stopping_at_an_emergency_leaves_the_advice_on_the_screen(
+    spawn: list[pexpect.spawn], tmp_path: Path, command: str, saved: str, summary_shown: bool
+) -> None:
+    child = start_in_shell(spawn, command, tmp_path)
+    child.expect(FIRST_QUESTION)
+    child.send("y")
+    child.expect(AT_THE_ALERT)
+    child.send(ENTER)
+    assert finish(child) == 0
+    screen = normal_screen(child)
+    assert EMERGENCY_ACTION in screen
+    assert "New bladder or bowel change with back pain" in screen
+    assert ("Where you stand" in screen) is summary_shown
+    assert "Traceback" not in screen
+    text = (tmp_path / saved).read_text(encoding="utf-8")
+    assert "emergency" in text.lower()
+
+
+def cancel(child: pexpect.spawn, key: str) -> str:
+    """Cancel with `key`: exit 130 with "nothing saved"; returns what stays on the screen."""
+    child.send(key)
+    child.expect("Interview cancelled; nothing saved.")
+    assert finish(child) == 130
+    return normal_screen(child)
+
+
+@pytest.mark.parametrize(
+    ("steps", "key"),
+    [
+        pytest.param([], CTRL_C, id="ctrl-c-at-the-alert"),
+        pytest.param([(DOWN + ENTER, SECOND_QUESTION)], CTRL_C, id="ctrl-c-after-carrying-on"),
+        pytest.param([(DOWN + ENTER, SECOND_QUESTION)], CTRL_D, id="ctrl-d-after-carrying-on"),
+        pytest.param([(DOWN * 2 + ENTER, FIRST_QUESTION)], CTRL_C, id="ctrl-c-after-going-back"),
+    ],
+)
+def test_cancelling_after_an_alert_leaves_the_advice_and_saves_nothing(
+    spawn: list[pexpect.spawn], tmp_path: Path, steps: list[tuple[str, str]], key: str
+) -> None:
+    child = start_in_shell(spawn, "{} --format json --output result.json", tmp_path)
+    child.expect(FIRST_QUESTION)
+    child.send("y")
+    child.expect(AT_THE_ALERT)
+    for keys, then in steps:
+        child.send(keys)
+        child.expect(then)
+    screen = cancel(child, key)
+    assert EMERGENCY_ACTION in screen
+    assert "New bladder or bowel change with back pain" in screen
+    assert screen.index(EMERGENCY_ACTION) < screen.index("Interview cancelled; nothing saved.")
+    assert "Traceback" not in screen
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_urgent_sign_is_announced_and_kept_on_the_screen_after_a_cancel(
+    spawn: list[pexpect.spawn], tmp_path: Path, bank: Questionnaire
+) -> None:
+    path = asked_questions(bank, validate_answers(bank, BASELINE).answers)
+    fever = [q.id for q in path].index("rf_fever")
+    child = start_in_shell(spawn, "{} --format json > result.json", tmp_path)
+    for question, keys in zip(path[:fever], BASELINE_KEYS[:fever], strict=True):
+        child.expect(opening(question.text))
+        child.send(keys)
+    child.expect(opening(path[fever].text))
+    child.send("y")
+    child.expect("Urgent assessment")
+    child.expect(re.escape(URGENT_ACTION))
+    child.expect("Carry on with the questions")
+    child.send(ENTER)
+    child.expect(opening(path[fever + 1].text))
+    screen = cancel(child, CTRL_C)
+    assert URGENT_ACTION in screen
+    assert "Fever with back pain can mean a spinal infection." in screen
+    assert (tmp_path / "result.json").read_text(encoding="utf-8") == ""
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The interview as a pure state machine: no terminal here, ui/interview.py only renders it.
 
 An `Interview` is a value: the answers so far, the question on screen (or the review screen) and
-the emergency rules the person has been told about. Every step returns a new `Interview`:
+the warning signs (alerts) the person has been told about. Every step returns a new `Interview`:
 
 - `answer(value)` records an answer, drops the answers to questions that no longer apply (their
   `when` stopped holding) and moves on;
@@ -15,16 +15,21 @@ only the questions that change brought in.
 
 Which questions apply is decided by the bank's compiled `asked_if` predicates, the same ones
 that decide which answers a file must hold (answers.validation.asked_questions).
+
+Alerts: the rules of the bank's "alert tiers" (its most urgent tiers that carry red-flag rules:
+emergency and urgent) are announced as soon as the answers meet them. `alert_rules` is the one
+place that decides which alert rules the answers so far meet; the terminal only renders `Alert`s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from .answers.validation import AnswerSet, asked_questions
-from .bank.model import Question, Questionnaire, Rule, Section
+from .bank.model import Question, Questionnaire, Rule, Section, Tier
 from .conditions.values import AnswerValue
 from .errors import AnswerError, Problem
 from .scoring.scores import compute_scores
@@ -46,19 +51,49 @@ class Progress:
     starts_section: bool
 
 
-def emergency_rules(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Rule, ...]:
-    """The rules of the most urgent tier (the bank's first) that these answers already meet.
+def alert_tiers(bank: Questionnaire) -> tuple[Tier, ...]:
+    """The bank's most urgent tiers that carry red-flag rules (emergency, then urgent).
+
+    A rule of one of these tiers is announced as soon as the answers meet it; the first tier
+    that has no red-flag rule, and every tier after it, waits for the result.
+    """
+    flagged = {rule.tier for rule in bank.rules if rule.red_flag}
+    return tuple(itertools.takewhile(lambda tier: tier.id in flagged, bank.tiers))
+
+
+def alert_rules(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Rule, ...]:
+    """The rules of the alert tiers that these answers already meet, most urgent tier first.
 
     The same rules and the same facts (answers and derived scores) as scoring, so the
     interview can say at once what the final result will say.
     """
-    most_urgent = bank.tiers[0].id
+    rank = {tier.id: index for index, tier in enumerate(alert_tiers(bank))}
     facts = {**answers, **compute_scores(bank, answers).rule_values()}
-    return tuple(
+    met = [
         rule
         for rule in bank.rules
-        if rule.tier == most_urgent and rule.matches is not None and rule.matches(facts)
-    )
+        if rule.tier in rank and rule.matches is not None and rule.matches(facts)
+    ]
+    return tuple(sorted(met, key=lambda rule: rank[rule.tier]))
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Warning signs the answers meet, and the most urgent tier among them (whose advice and
+    action the person needs)."""
+
+    tier: Tier
+    #: most urgent tier first
+    rules: tuple[Rule, ...]
+    #: 0 for the bank's most urgent tier: no later answer can make the result more urgent
+    rank: int
+
+    @classmethod
+    def of(cls, bank: Questionnaire, rules: Iterable[Rule]) -> Alert | None:
+        kept = tuple(rules)
+        if not kept:
+            return None
+        return cls(bank.tier(kept[0].tier), kept, bank.tier_rank(kept[0].tier))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +104,7 @@ class Interview:
     current: str | None = None
     #: the review screen has been reached once: moving on now skips answered questions
     reviewed: bool = False
-    #: ids of the emergency rules the person has been told about
+    #: ids of the alert rules the person has been told about
     alerted: frozenset[str] = frozenset()
     #: the answers the last `answer` dropped because their questions no longer apply
     dropped: tuple[str, ...] = ()
@@ -122,14 +157,25 @@ class Interview:
         """The answers to score: only those to questions that apply, in bank order."""
         return AnswerSet({q.id: self.answers[q.id] for q in self.path if q.id in self.answers})
 
-    @property
-    def emergencies(self) -> tuple[Rule, ...]:
-        """Emergency rules that the answers so far meet."""
-        return emergency_rules(self.bank, self.answers)
+    def alert(self) -> Alert | None:
+        """Every warning sign the answers so far meet (what the person must not lose)."""
+        return Alert.of(self.bank, alert_rules(self.bank, self.answers))
 
-    def new_emergencies(self) -> tuple[Rule, ...]:
-        """Emergency rules met now that the person has not yet been told about."""
-        return tuple(r for r in self.emergencies if r.id not in self.alerted)
+    def told_alert(self) -> Alert | None:
+        """The warning signs met so far that the person has been told about."""
+        met = alert_rules(self.bank, self.answers)
+        return Alert.of(self.bank, (r for r in met if r.id in self.alerted))
+
+    def new_alert(self) -> Alert | None:
+        """Warning signs met now that the person has not yet been told about."""
+        met = alert_rules(self.bank, self.answers)
+        return Alert.of(self.bank, (r for r in met if r.id not in self.alerted))
+
+    def new_alert_raises_urgency(self) -> bool:
+        """Whether the new warning signs call for more urgent care than the person was told:
+        worth interrupting the questions for; a sign of the same urgency is only noted."""
+        new, told = self.new_alert(), self.told_alert()
+        return new is not None and (told is None or new.rank < told.rank)
 
     # -- moving -----------------------------------------------------------------------------------
 
@@ -146,7 +192,7 @@ class Interview:
         later = path[ids.index(self.current) + 1 :]
         if self.reviewed:
             later = [q for q in later if q.id not in kept]
-        still_met = {r.id for r in emergency_rules(self.bank, kept)}
+        still_met = {r.id for r in alert_rules(self.bank, kept)}
         return replace(
             self,
             answers=MappingProxyType(kept),
@@ -176,5 +222,6 @@ class Interview:
         return replace(self, current=question_id, dropped=())
 
     def acknowledge(self) -> Interview:
-        """The person has been told about every emergency rule met so far."""
-        return replace(self, alerted=self.alerted | {r.id for r in self.emergencies})
+        """The person has been told about every warning sign met so far."""
+        met = alert_rules(self.bank, self.answers)
+        return replace(self, alerted=self.alerted | {r.id for r in met})

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from ..output_files import write_private
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..bank.model import Questionnaire
     from ..scoring.result import Result
 
@@ -91,13 +93,46 @@ def emit(
     output: Path | None,
     no_color: bool,
     bank: Questionnaire | None = None,
+    note: str | None = None,
+    terminal: Console | None = None,
 ) -> None:
-    """Save to `output` (atomically, mode 0600), or print to stdout (text as the summary)."""
-    if output is not None:
-        save(result, fmt, output, bank)
-    elif fmt is ResultFormat.text:
-        from .summary import print_summary
+    """Save to `output` (atomically, mode 0600), or print to stdout (text as the summary).
 
-        print_summary(result, bank, no_color=no_color)
-    else:
-        sys.stdout.write(render(result, fmt, bank))
+    A result in an alert tier (emergency, urgent) that does not reach a terminal as the summary
+    has its advice printed on `terminal` (default: stderr) once the result is written, or
+    failed to be: whatever the format or the redirection, the person sees what to do.
+    """
+    summary_on_terminal = output is None and fmt is ResultFormat.text and is_tty(sys.stdout)
+    advice = None
+    if bank is not None and not summary_on_terminal:
+        from .alerts import Advice
+
+        advice = Advice.of_result(result, bank)
+    try:
+        if output is not None:
+            save(result, fmt, output, bank)
+        elif fmt is ResultFormat.text:
+            from .summary import print_summary
+
+            print_summary(result, bank, no_color=no_color, note=note)
+        else:
+            sys.stdout.write(render(result, fmt, bank))
+    finally:
+        # last, so that a long result on the same terminal does not push the advice away
+        if advice is not None:
+            from .alerts import print_advice
+
+            print_advice(terminal or _stderr_console(no_color), advice)
+
+
+def is_tty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):  # closed, or no file at all
+        return False
+
+
+def _stderr_console(no_color: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=no_color or None, highlight=False, emoji=False)

@@ -1,4 +1,4 @@
-"""questionary prompts for the interview: one question, the review list, the emergency choice.
+"""questionary prompts for the interview: one question, the review list, the choice after an alert.
 
 questionary has no way back to an earlier question, so every prompt here gets extra
 prompt_toolkit key bindings merged into its application: Esc (and ← where there is no text to
@@ -42,9 +42,9 @@ class Nav(Enum):
     BACK = "back"
     #: the review screen: score the answers
     DONE = "done"
-    #: the emergency notice: stop now and show the advice
+    #: after an alert: stop now and show the advice
     STOP = "stop"
-    #: the emergency notice: carry on with the questions
+    #: after an alert: carry on with the questions
     CONTINUE = "continue"
 
 
@@ -363,20 +363,25 @@ def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | 
     return _run(_add_navigation(prompt, text_entry=False))
 
 
-def ask_after_emergency(io: PromptIO, remaining: int) -> Any:
-    """Stop now (Nav.STOP), carry on (Nav.CONTINUE) or go back to change the answer."""
+def ask_after_alert(io: PromptIO, remaining: int, can_stop: bool = True) -> Any:
+    """After a warning sign: stop now (Nav.STOP, only if `can_stop`), carry on (Nav.CONTINUE) or
+    go back to change the answer (Nav.BACK).
+
+    Stopping is offered only for the most urgent tier, where no later answer can make the
+    result more urgent; after a less urgent sign, carrying on is the first choice, since a later
+    answer could still make it an emergency.
+    """
+    carry_on = questionary.Choice(
+        f"Carry on with the questions (about {remaining} more)"
+        if remaining
+        else "Carry on to the review of my answers",
+        Nav.CONTINUE,
+    )
+    stop = questionary.Choice("Stop here and see what to do now", Nav.STOP)
+    back = questionary.Choice("Go back: I did not mean that answer", Nav.BACK)
     prompt = questionary.select(
         "What would you like to do?",
-        choices=[
-            questionary.Choice("Stop here and see what to do now", Nav.STOP),
-            questionary.Choice(
-                f"Carry on with the questions (about {remaining} more)"
-                if remaining
-                else "Carry on to the review of my answers",
-                Nav.CONTINUE,
-            ),
-            questionary.Choice("Go back: I did not mean that answer", Nav.BACK),
-        ],
+        choices=[stop, carry_on, back] if can_stop else [carry_on, back],
         instruction=" ",
         use_jk_keys=False,
         **io.kwargs(),
