@@ -176,6 +176,21 @@ def test_dropping_follows_chains_of_follow_ups(bank: Questionnaire) -> None:
     assert changed.answer_set().answers == validate_answers(bank, answers(pain_now=3)).answers
 
 
+def test_leaving_the_review_remembers_the_answers_it_showed(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    assert done.reviewed_answers is None
+    opened = done.edit("rf_fever")
+    assert opened.reviewed_answers == done.answers
+    changed = answer_raw(opened, "yes")
+    assert changed.at_review
+    assert changed.reviewed_answers == done.answers
+    # asked again after a warning sign: still told against what the review showed
+    reopened = changed.reopen("rf_fever")
+    assert reopened.current == "rf_fever"
+    assert answer_raw(reopened, "no").answers == done.answers
+    assert done.back().reviewed_answers == done.answers
+
+
 def test_answer_at_review_is_refused(bank: Questionnaire) -> None:
     with pytest.raises(ValueError, match="no question"):
         run(bank, BASELINE).answer(True)

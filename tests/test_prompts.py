@@ -268,8 +268,8 @@ def test_review_choices(pipe: PipeInput, keys: str, expected: object) -> None:
     assert ask_review(ENTRIES, typed(pipe, keys), list_height=5) == expected
 
 
-def test_review_lines_fit_the_width() -> None:
-    long = ReviewEntry("x", "Section", "A question " * 20, "An answer")
+def test_review_lines_wrap_to_the_width_and_cut_nothing() -> None:
+    long = ReviewEntry("x", "Section", "A question " * 20, "An answer with many words " * 3)
     lines = review_lines([long, *ENTRIES], 60)
     assert [qid for qid, _ in lines] == [
         None,
@@ -280,9 +280,17 @@ def test_review_lines_fit_the_width() -> None:
         "back_pain",
         "pain_now",
     ]
-    assert lines[2][1] == "── Warning signs "
-    assert all(len(line) <= 60 for _, line in lines)
-    assert lines[1][1].endswith("…  An answer")
+    assert lines[2][1] == ["── Warning signs "]
+    every_line = [line for _, entry in lines for line in entry]
+    assert all(len(line) <= 60 for line in every_line)
+    assert "…" not in "".join(every_line)
+    wrapped = lines[1][1]
+    assert len(wrapped) > 1
+    # the question in its column, the answer in the next, both whole
+    assert " ".join(line[:38].strip() for line in wrapped).split() == long.text.split()
+    answer_words = " ".join(line[40:].strip() for line in wrapped).split()
+    assert answer_words == long.answer.split()
+    assert lines[3][1] == [f"{'Have you had a fever?':<38}  No"]
 
 
 @pytest.mark.parametrize(

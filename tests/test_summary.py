@@ -24,7 +24,7 @@ from spinetriage.scoring.decision import triage
 from spinetriage.scoring.result import Result
 from spinetriage.ui.markdown import escape, render_markdown
 from spinetriage.ui.summary import print_summary, render_text
-from support.answer_builders import BASELINE, answers, with_treatments
+from support.answer_builders import BASELINE, FUSION_CANDIDATE, answers, with_treatments
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SPINETRIAGE_UPDATE_GOLDEN") == "1"
@@ -32,19 +32,7 @@ UPDATE = os.environ.get("SPINETRIAGE_UPDATE_GOLDEN") == "1"
 CASES: dict[str, tuple[dict[str, Any], str]] = {
     "emergency": (answers(rf_bladder_bowel="yes", rf_fever="yes"), "emergency"),
     "urgent": (answers(rf_cancer_history="yes", rf_weight_loss="yes"), "urgent"),
-    "fusion": (
-        with_treatments(
-            "physical_therapy",
-            "injections",
-            diagnosis_known="yes",
-            diagnoses="degenerative_disc_disease;foraminal_stenosis",
-            spine_levels="l5_s1",
-            pain_worst=8,
-            symptom_weeks=30,
-            avoid_surgery="no",
-        ),
-        "fusion",
-    ),
+    "fusion": (FUSION_CANDIDATE, "fusion"),
     "decompression": (answers(leg_weakness="significant"), "surgical_decompression"),
     "interventional": (with_treatments("physical_therapy", "nsaids"), "interventional"),
     "conservative": (BASELINE, "conservative"),
@@ -89,13 +77,24 @@ def test_markdown_golden(bank: Questionnaire, case: str) -> None:
     check_golden(f"result_{case}.md", render_markdown(result_for(bank, case), bank))
 
 
+@pytest.mark.parametrize("width", [80, 100])
 @pytest.mark.parametrize("case", CASES)
-def test_summary_fits_80_columns_without_colour(bank: Questionnaire, case: str) -> None:
-    text = render_text(result_for(bank, case), bank)
+def test_summary_fits_the_width_and_cuts_nothing(
+    bank: Questionnaire, case: str, width: int
+) -> None:
+    result = result_for(bank, case)
+    text = render_text(result, bank, width=width)
     assert "\x1b" not in text
     lines = text.splitlines()
-    assert max(cell_len(line) for line in lines) <= 80
+    assert max(cell_len(line) for line in lines) <= width
     assert all(line == line.rstrip() for line in lines)
+    assert "…" not in text
+    # every question behind a reason of the tier is there whole, wrapped or not
+    words = text.split()
+    for reason in (r for r in result.reasons if r.tier == result.tier):
+        for subject, _ in reason.evidence:
+            if subject in bank.by_id:
+                assert set(bank.question(subject).text.split()) <= set(words)
 
 
 def test_summary_ladder_marks_the_tier_and_lists_every_tier(bank: Questionnaire) -> None:

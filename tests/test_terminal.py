@@ -1,20 +1,12 @@
-"""End to end in a real pseudo-terminal: the installed `spinetriage`, real keystrokes.
-
-prompt_toolkit asks the terminal where the cursor is (a CPR request); pexpect is no terminal
-emulator and would not answer, so PROMPT_TOOLKIT_NO_CPR=1 tells prompt_toolkit not to ask, as
-its own documentation advises for pexpect. Every expect has a timeout.
-"""
+"""End to end in a real pseudo-terminal: the installed `spinetriage`, real keystrokes
+(support.pty_session); every expect has a timeout."""
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
 import shutil
 import stat
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -25,84 +17,26 @@ from spinetriage.bank.loader import default_bank_path
 from spinetriage.bank.model import Questionnaire
 from support.answer_builders import BASELINE
 from support.keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT
+from support.pty_session import (
+    EXPECT_TIMEOUT,
+    SCRIPT,
+    finish,
+    opening,
+    start,
+    start_in_shell,
+    terminal_env,
+)
+from support.terminal_screen import after_the_interview
 
 pytestmark = [pytest.mark.pty, pytest.mark.timeout(120)]
 
-SCRIPT = Path(sys.executable).parent / "spinetriage"
-EXPECT_TIMEOUT = 15
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-7](;[0-9]+)*m|\x1b\[[0-9;]*38;[25];")
-
-
-def terminal_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
-    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", **extra)
-    return env
-
-
-@pytest.fixture
-def spawn() -> Iterator[list[pexpect.spawn]]:
-    children: list[pexpect.spawn] = []
-    yield children
-    for child in children:
-        if child.isalive():
-            child.terminate(force=True)
-
-
-def start(
-    children: list[pexpect.spawn], *args: str, cwd: Path | None = None, columns: int = 80
-) -> pexpect.spawn:
-    child = pexpect.spawn(
-        str(SCRIPT),
-        list(args),
-        dimensions=(24, columns),
-        env=terminal_env(),
-        encoding="utf-8",
-        timeout=EXPECT_TIMEOUT,
-        cwd=str(cwd) if cwd else None,
-    )
-    child.logfile_read = io.StringIO()
-    children.append(child)
-    return child
-
-
-def start_in_shell(children: list[pexpect.spawn], command: str, cwd: Path) -> pexpect.spawn:
-    """`spinetriage ...` run by bash, for redirections and pipes: `{} --format json > r.json`."""
-    child = pexpect.spawn(
-        "bash",
-        ["-c", f"set -o pipefail; {command.format(SCRIPT)}"],
-        dimensions=(24, 80),
-        env=terminal_env(),
-        encoding="utf-8",
-        timeout=EXPECT_TIMEOUT,
-        cwd=str(cwd),
-    )
-    child.logfile_read = io.StringIO()
-    children.append(child)
-    return child
-
-
-#: how rich leaves the alternate screen (where the interview runs) for the normal screen
-LEAVE_ALTERNATE_SCREEN = "\x1b[?1049l"
 
 
 def normal_screen(child: pexpect.spawn) -> str:
     """What the child wrote after it left the alternate screen for the last time: what stays
     on the person's screen once the program has ended."""
-    written = child.logfile_read.getvalue()
-    assert LEAVE_ALTERNATE_SCREEN in written
-    return written.rsplit(LEAVE_ALTERNATE_SCREEN, 1)[1]
-
-
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus is not None, f"ended by signal {child.signalstatus}"
-    return child.exitstatus
-
-
-def opening(text: str) -> str:
-    """A pattern for the start of a question as drawn (before it wraps)."""
-    return re.escape(text[:30])
+    return "\n".join(after_the_interview(child.logfile_read))
 
 
 def test_interview_with_back_and_a_review_change(

@@ -6,7 +6,8 @@ the warning signs (alerts) the person has been told about. Every step returns a 
 - `answer(value)` records an answer, drops the answers to questions that no longer apply (their
   `when` stopped holding) and moves on;
 - `back()` goes to the previous question that applies, from any question or from the review;
-- `edit(question_id)` opens an answered question from the review screen.
+- `edit(question_id)` opens an answered question from the review screen;
+- `reopen(question_id)` asks the question just answered again (after a warning sign).
 
 Before the review screen is first reached, moving on means the next question in order (an
 answer given before is offered again as the default). After it, moving on means the next
@@ -108,6 +109,9 @@ class Interview:
     alerted: frozenset[str] = frozenset()
     #: the answers the last `answer` dropped because their questions no longer apply
     dropped: tuple[str, ...] = ()
+    #: the answers as the review screen last showed them, once the person has left it (to
+    #: change an answer): back on the review, what changed is told against these
+    reviewed_answers: Mapping[str, AnswerValue] | None = None
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -207,18 +211,20 @@ class Interview:
         path = self.path
         ids = [q.id for q in path]
         if self.current is None:
-            target = ids[-1]
-        else:
-            index = ids.index(self.current)
-            if index == 0:
-                return replace(self, dropped=())
-            target = ids[index - 1]
-        return replace(self, current=target, dropped=())
+            return replace(self, current=ids[-1], dropped=(), reviewed_answers=self.answers)
+        index = ids.index(self.current)
+        if index == 0:
+            return replace(self, dropped=())
+        return replace(self, current=ids[index - 1], dropped=())
 
     def edit(self, question_id: str) -> Interview:
         """Open a question that applies (normally from the review screen) to change its answer."""
         if question_id not in {q.id for q in self.path}:
             raise ValueError(f"question '{question_id}' does not apply to these answers")
+        return replace(self, current=question_id, dropped=(), reviewed_answers=self.answers)
+
+    def reopen(self, question_id: str) -> Interview:
+        """Back to the question just answered, to answer it again (after a warning sign)."""
         return replace(self, current=question_id, dropped=())
 
     def acknowledge(self) -> Interview:

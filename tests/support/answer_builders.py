@@ -13,6 +13,7 @@ __all__ = [
     "BASELINE",
     "DISABILITY_ITEMS",
     "EMERGENCY_FLAGS",
+    "FUSION_CANDIDATE",
     "TIER_ORDER",
     "answers",
     "tried",
@@ -61,3 +62,17 @@ def with_treatments(
     for treatment in treatments:
         follow_ups.update(tried(treatment, weeks, helped))
     return answers(treatments_tried=";".join(treatments), **follow_ups, **changes)
+
+
+#: degenerative disc disease after physical therapy and injections did not help: a fusion
+#: consultation, with many answers behind its reason (long questions and answers to show)
+FUSION_CANDIDATE = with_treatments(
+    "physical_therapy",
+    "injections",
+    diagnosis_known="yes",
+    diagnoses="degenerative_disc_disease;foraminal_stenosis",
+    spine_levels="l5_s1",
+    pain_worst=8,
+    symptom_weeks=30,
+    avoid_surgery="no",
+)

@@ -23,7 +23,6 @@ from rich.table import Table
 from rich.text import Text
 
 from ..bank.model import Question, Questionnaire
-from ..conditions.values import AnswerValue
 from ..errors import Interrupted, NoTerminalError
 from ..interview import Alert, Interview
 from ..scoring.result import Result
@@ -91,7 +90,7 @@ def _progress_bar(number: int, total: int, width: int) -> Text:
 
 def _header(title: str, where: str, hint: str, progress: Text | None) -> Group:
     top = Table.grid(expand=True)
-    top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    top.add_column(ratio=1)  # a long section title wraps rather than being cut
     top.add_column(justify="right", no_wrap=True)
     top.add_row(Text(title, style="bold"), Text(where, style="dim"))
     parts: list[RenderableType] = [top]
@@ -149,14 +148,15 @@ def _question_screen(console: Console, interview: Interview, notice: str | None)
     _draw(console, interview, notice, top, below)
 
 
-def _change_notice(
-    interview: Interview, question: Question, previous: AnswerValue | None
-) -> str | None:
-    """Back on the review screen, the answer just given; anywhere, the answers it dropped."""
+def _change_notice(interview: Interview, question: Question) -> str | None:
+    """Back on the review screen, the answer just given, told against what the review showed
+    (changed, not changed, or newly asked); anywhere, the answers it dropped."""
     parts = []
-    if interview.at_review and interview.reviewed:
+    before = interview.reviewed_answers
+    if interview.at_review and before is not None:
         now = interview.answers[question.id]
-        what = "Answered" if previous is None else "Changed" if now != previous else "Not changed"
+        was = before.get(question.id)
+        what = "Answered" if was is None else "Changed" if now != was else "Not changed"
         parts.append(f"{what}: {question.text} → {answer_label(question, now)}")
     count = len(interview.dropped)
     if count:
@@ -258,7 +258,7 @@ def _step(
         )
         return interview.back(), first
     answered = interview.answer(value)
-    notices = [_change_notice(answered, question, previous)]
+    notices = [_change_notice(answered, question)]
     news = answered.new_alert()
     if news is not None and not answered.new_alert_raises_urgency():
         # the person already has advice at least this urgent: note the sign, do not interrupt
@@ -275,7 +275,8 @@ def _step(
         if decision is Nav.STOP:
             return _stopped(answered)
         if decision is Nav.BACK:
-            return answered.back(), None
+            # to the question just answered (from the review, back() would be the last one)
+            return answered.reopen(question.id), None
         answered = answered.acknowledge()
     return answered, "\n".join(n for n in notices if n) or None
 

@@ -69,35 +69,33 @@ def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=1)
     grid.add_column(width=1)
-    grid.add_column(no_wrap=True, overflow="ellipsis")
-    grid.add_column(no_wrap=True, overflow="ellipsis")
+    grid.add_column()  # the tier's title: it wraps rather than being cut
     grid.add_column(no_wrap=True)
-    grid.add_row("", "", Text("most urgent", style="dim"), "", "")
+    grid.add_column(no_wrap=True)
+
+    def title(text: str, style: str = "") -> Padding:
+        # one space more after the title: every urgency has at least two before it
+        return Padding(Text(text, style=style), (0, 1, 0, 0))
+
+    grid.add_row("", "", Text("most urgent", style="dim"))
     for rank, tier in enumerate(bank.tiers):
         rung = Text("┃", style=rung_colour(rank))
         if tier.id == result.tier:
-            style = urgency_style(rank)
             grid.add_row(
                 rung,
                 Text("▶", style="bold"),
-                Text(tier.title, style=style),
+                title(tier.title, urgency_style(rank)),
                 Text(tier.urgency, style="bold"),
                 Text("◀ you are here", style="bold"),
             )
         elif tier.id in result.matched_tiers:
             grid.add_row(
-                rung,
-                "·",
-                Text(tier.title),
-                Text(tier.urgency),
-                Text("also matched", style="dim"),
+                rung, "·", title(tier.title), Text(tier.urgency), Text("also matched", style="dim")
             )
         else:
-            grid.add_row(
-                rung, "", Text(tier.title, style="dim"), Text(tier.urgency, style="dim"), ""
-            )
-    grid.add_row("", "", Text("least urgent", style="dim"), "", "")
-    return Padding(grid, (0, 0, 0, 1))
+            grid.add_row(rung, "", title(tier.title, "dim"), Text(tier.urgency, style="dim"))
+    grid.add_row("", "", Text("least urgent", style="dim"))
+    return grid
 
 
 def _value_text(value: AnswerValue | None) -> str:
@@ -114,8 +112,8 @@ def _value_text(value: AnswerValue | None) -> str:
 
 
 class _AnswerLines:
-    """Question and answer on one line, the question shortened to fit the width; an answer too
-    long for that gets a line of its own under its question."""
+    """Each question with its answer beside it, the question wrapping in its column (nothing is
+    cut); an answer too long to sit beside its question goes on lines of its own under it."""
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         self.rows = rows
@@ -123,21 +121,20 @@ class _AnswerLines:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         short = [answer for _, answer in self.rows if len(answer) <= MAX_ANSWER_WIDTH]
-        answer_width = max((len(a) for a in short), default=0)
-        question_width = max(min(max(len(q) for q, _ in self.rows), width - answer_width - 2), 8)
+        answer_width = max(map(len, short), default=0)
+        widest = max(len(question) for question, _ in self.rows)
+        question_width = max(min(widest, width - answer_width - 2), 8)
         for question, answer in self.rows:
-            line = Text(_shorten(question, question_width), style="dim")
-            if len(answer) <= MAX_ANSWER_WIDTH:
-                line.pad_right(question_width - line.cell_len + 2)
-                line.append(answer, style="bold")
-                yield line
-            else:
-                yield Text(_shorten(question, width), style="dim")
+            if len(answer) > MAX_ANSWER_WIDTH:
+                yield Text(question, style="dim")
                 yield Padding(Text(answer, style="bold"), (0, 0, 0, 4))
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+                continue
+            # one grid a row, with the same column widths: the answers line up
+            row = Table.grid(padding=(0, 2))
+            row.add_column(width=question_width, style="dim")
+            row.add_column(width=answer_width, style="bold")
+            row.add_row(Text(question), Text(answer))
+            yield row
 
 
 def _evidence(reason: Reason, bank: Questionnaire | None) -> _AnswerLines:
