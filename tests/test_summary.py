@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,22 @@ def test_markdown_says_when_the_person_stopped_early(bank: Questionnaire) -> Non
 
     result = triage_stopped_early(bank, AnswerSet({"rf_bladder_bowel": True}))
     assert f"*{STOPPED_EARLY}*" in render_markdown(result, bank)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_sources_are_cited_by_title_never_by_a_file(bank: Questionnaire, case: str) -> None:
+    result = result_for(bank, case)
+    for text in (render_text(result, bank), render_markdown(result, bank)):
+        sources = text.split("Sources")[-1]
+        for source in result.sources:
+            assert escape(source.title).split()[0] in sources
+        assert "shared/" not in text
+        assert not re.search(r"\.(md|txt)\b", text)
+
+
+def test_a_citation_a_reader_can_use_is_shown(bank: Questionnaire) -> None:
+    result = result_for(bank, "conservative")
+    first = result.sources[0]
+    described = replace(result, sources=(replace(first, citation="NICE guideline, 2020"),))
+    assert f"{first.title}; NICE guideline, 2020" in render_text(described, bank, width=200)
+    assert f"{escape(first.title)}; NICE guideline, 2020" in render_markdown(described, bank)

@@ -174,7 +174,7 @@ def export_fhir(
 
     from .bank.loader import load_questionnaire
     from .fhir import questionnaire_resource
-    from .output_files import refuse_overwriting, write_private
+    from .output_files import refuse_overwriting, replaced_note, write_private
 
     bank_path = questions or _settings(ctx).questions
     if output is not None:
@@ -184,8 +184,9 @@ def export_fhir(
     if output is None:
         sys.stdout.write(text)
     else:
+        replaced = replaced_note(output)
         write_private(output, text)
-        sys.stderr.write(f"Saved the FHIR Questionnaire to {output}\n")
+        sys.stderr.write(f"Saved the FHIR Questionnaire to {output}{replaced}\n")
 
 
 class DictionaryFormat(str, Enum):
@@ -274,11 +275,13 @@ def batch(
     from .bank.loader import load_questionnaire
     from .batch.run import BatchOptions, run_batch
     from .errors import Interrupted
+    from .output_files import replaced_note
     from .ui.batch_progress import print_summary, progress_display, warn
 
     settings = _settings(ctx)
     bank = load_questionnaire(settings.questions)
     options = BatchOptions(input_file, output, fmt.name, errors, id_column, strict, encoding)
+    replaced = {path: replaced_note(path) for path in (output, errors) if path is not None}
     try:
         with progress_display(settings.no_color) as progress:
             summary = run_batch(bank, options, warn, progress)
@@ -288,7 +291,9 @@ def batch(
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise Interrupted("the output was closed before every row was written") from None
     if output is not None:
-        sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
+        sys.stderr.write(f"Saved {summary.rows:,} results to {output}{replaced[output]}\n")
+    if errors is not None and replaced[errors]:
+        sys.stderr.write(f"Saved the row problems to {errors}{replaced[errors]}\n")
     print_summary(summary, bank)
     if summary.errors:
         why = f"{errors} lists" if errors is not None else "the error column says"

@@ -95,6 +95,12 @@ class InputFileError(SpinetriageError):
     exit_code = ExitCode.USAGE
 
 
+class SettingError(SpinetriageError):
+    """An environment setting spinetriage reads (SPINETRIAGE_NOW) holds a value it cannot use."""
+
+    exit_code = ExitCode.USAGE
+
+
 class NoTerminalError(SpinetriageError):
     """The interview needs a terminal and there is none."""
 

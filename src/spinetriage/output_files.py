@@ -44,6 +44,16 @@ def write_private(path: Path, text: str) -> None:
         stream.write(text)
 
 
+#: what the message about a saved file adds when the file replaced one that was there: an
+#: existing output is replaced (atomically, at the end), never refused, and always told
+REPLACED = " (it replaced the file that was there)"
+
+
+def replaced_note(path: Path) -> str:
+    """REPLACED if `path` holds a file now (ask before writing it), else nothing."""
+    return REPLACED if path.is_file() else ""
+
+
 def check_writable(path: Path) -> None:
     """Refuse at once a path that cannot be written, before any work that would be lost."""
     folder = path.parent if str(path.parent) else Path(".")

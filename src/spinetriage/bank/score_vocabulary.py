@@ -52,7 +52,7 @@ SCORES: tuple[ScoreSpec, ...] = (
     ScoreSpec(
         "disability_percent",
         QuestionType.NUMBER,
-        label="Disability score (%)",
+        label="Effect on daily life (disability score, %)",
         fhir_title="Disability, percent (Oswestry method)",
         unit="%",
     ),
@@ -60,7 +60,7 @@ SCORES: tuple[ScoreSpec, ...] = (
         "disability_band",
         QuestionType.SINGLE_CHOICE,
         DISABILITY_BANDS,
-        label="Disability level",
+        label="Effect on daily life (disability level)",
         fhir_title="Disability band (Oswestry method)",
     ),
     ScoreSpec("duration_weeks", QuestionType.INTEGER, derived=False),
@@ -74,20 +74,20 @@ SCORES: tuple[ScoreSpec, ...] = (
     ScoreSpec(
         "psychosocial_total",
         QuestionType.INTEGER,
-        label="Psychosocial score (of 9)",
+        label="Risk of long-lasting pain: score (of 9)",
         fhir_title="Psychosocial total, 0 to 9 (STarT Back method)",
     ),
     ScoreSpec(
         "psychosocial_distress",
         QuestionType.INTEGER,
-        label="Distress score (of 5)",
+        label="Worry and low mood: score (of 5)",
         fhir_title="Psychosocial distress subscale, 0 to 5 (STarT Back method)",
     ),
     ScoreSpec(
         "psychosocial_risk",
         QuestionType.SINGLE_CHOICE,
         RISK_LEVELS,
-        label="Psychosocial risk",
+        label="Risk of long-lasting pain (from worries and mood)",
         fhir_title="Psychosocial risk (STarT Back method)",
     ),
     ScoreSpec(

@@ -53,8 +53,9 @@ def result_bundle(
     authored: datetime | None = None,
     new_urn: Callable[[], str] = _new_urn,
 ) -> Resource:
-    """The Bundle for one result; `authored` defaults to now (UTC), `new_urn` to random UUIDs."""
-    when = fhir_datetime(authored)
+    """The Bundle for one result; `authored` defaults to when the result was made (written in
+    UTC), `new_urn` to random UUIDs."""
+    when = fhir_datetime(authored or result.made_at)
     response_urn = new_urn()
     if result.bank.content_hash != bank.content_hash:
         raise ValueError(f"the result was scored with another bank ({result.bank.content_hash})")

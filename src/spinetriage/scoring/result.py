@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from .._version import __version__
+from ..clock import now
 from ..conditions.values import AnswerValue
 from .recovery import RecoveryTimeline
 from .scores import Scores
@@ -75,6 +77,8 @@ class Result:
     disclaimer: str
     #: the person stopped after an emergency sign: only that tier's rules were judged
     stopped_early: bool = False
+    #: when the result was made (local time with its UTC offset): every rendering shows it
+    made_at: datetime = field(default_factory=now)
 
     @property
     def answer_map(self) -> dict[str, AnswerValue]:
@@ -106,6 +110,7 @@ def result_to_dict(result: Result) -> dict[str, object]:
         "format": RESULT_FORMAT,
         "format_version": RESULT_FORMAT_VERSION,
         "generator": f"spinetriage {__version__}",
+        "made_at": result.made_at.isoformat(),
         "bank": {
             "id": result.bank.id,
             "version": result.bank.version,

@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..output_files import write_private
+from ..output_files import replaced_note, write_private
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -82,9 +82,12 @@ def render(result: Result, fmt: ResultFormat, bank: Questionnaire | None = None)
 def save(
     result: Result, fmt: ResultFormat, output: Path, bank: Questionnaire | None = None
 ) -> None:
-    """Write the rendering to `output` atomically, readable only by its owner (mode 0600)."""
-    write_private(output, render(result, fmt, bank))
-    sys.stderr.write(f"Saved the {fmt.name} result to {output}\n")
+    """Write the rendering to `output` atomically, readable only by its owner (mode 0600); an
+    existing file is replaced, and the message says so."""
+    text = render(result, fmt, bank)
+    replaced = replaced_note(output)
+    write_private(output, text)
+    sys.stderr.write(f"Saved the {fmt.name} result to {output}{replaced}\n")
 
 
 def emit(

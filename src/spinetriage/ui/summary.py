@@ -23,7 +23,16 @@ from rich.text import Text
 from ..bank.model import Questionnaire
 from ..conditions.values import AnswerValue
 from ..scoring.result import Reason, Result
-from .wording import evidence_label, number_text, recovery_line, score_lines, subject_label
+from .wording import (
+    evidence_label,
+    made_at_text,
+    number_text,
+    recovery_line,
+    score_lines,
+    source_keys,
+    source_text,
+    subject_label,
+)
 
 URGENCY_STYLES = (
     "bold white on red",
@@ -62,7 +71,14 @@ def _headline(result: Result, note: str | None) -> Panel:
     if note:
         body.append(f"\n\n{note}", style="italic")
     border = rung_colour(result.urgency_rank)
-    return Panel(body, title="spinetriage result", title_align="left", border_style=border)
+    return Panel(
+        body,
+        title="spinetriage result",
+        title_align="left",
+        subtitle=Text(f"made {made_at_text(result.made_at)}"),
+        subtitle_align="right",
+        border_style=border,
+    )
 
 
 def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
@@ -157,8 +173,8 @@ def _reason_rows(
     for reason in reasons:
         marker = Text("⚠", style="bold red") if reason.red_flag else Text("•")
         head = Text(reason.text, style="bold" if reason.red_flag else "")
-        label = "red flag; " if reason.red_flag else ""
-        head.append(f" ({label}sources: {', '.join(reason.sources)})", style="dim")
+        label = "warning sign; " if reason.red_flag else ""
+        head.append(f" ({label}sources: {source_keys(reason.sources)})", style="dim")
         grid.add_row(marker, Group(head, _evidence(reason, bank)) if with_answers else head)
     return grid
 
@@ -176,7 +192,7 @@ def _reasons(result: Result, bank: Questionnaire | None) -> list[RenderableType]
         _reason_rows(own, bank),
     ]
     if others:
-        parts.append(_heading("Also noted (less urgent tiers)"))
+        parts.append(_heading("Also noted (less urgent)"))
         for tier_id in dict.fromkeys(r.tier for r in others):
             parts.append(Text(_tier_title(bank, tier_id), style="bold"))
             same_tier = (r for r in others if r.tier == tier_id)
@@ -200,7 +216,10 @@ def _options(result: Result) -> list[RenderableType]:
     if result.risks:
         parts += [_heading("Risks to discuss"), _bullets(result.risks)]
     if result.evidence_notes:
-        parts += [_heading("Evidence notes"), _bullets(result.evidence_notes, style="italic")]
+        parts += [
+            _heading("What the evidence says"),
+            _bullets(result.evidence_notes, style="italic"),
+        ]
     return parts
 
 
@@ -226,9 +245,7 @@ def _scores(result: Result) -> list[RenderableType]:
 
 
 def _sources(result: Result) -> Table:
-    return _bullets(
-        Text.assemble(f"[{s.key}] ", (f"{s.title}; {s.citation}", "dim")) for s in result.sources
-    )
+    return _bullets(Text.assemble(f"[{s.key}] ", (source_text(s), "dim")) for s in result.sources)
 
 
 def summary_renderable(
