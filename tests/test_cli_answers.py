@@ -174,7 +174,7 @@ def test_answers_not_asked_are_reported_not_used(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert json.loads(done.stdout)["result"]["tier"] == "conservative"
     assert done.stderr == (
-        f"{path}: question 'postop_warning_signs' was answered but would not "
+        f"spinetriage: {path}: question 'postop_warning_signs' was answered but would not "
         "be asked given the other answers; its answer was not used\n"
     )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -23,11 +24,55 @@ app = typer.Typer(
         "Lower back (lumbar spine) triage questionnaire. Run with no command for the interview. "
         "spinetriage informs; it does not diagnose."
     ),
-    add_completion=False,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell
+    add_completion=True,
     # answers may be health data: never show local variables in a traceback
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+FormatEnum = TypeVar("FormatEnum", bound=Enum)
+
+
+def _one_of(kind: type[FormatEnum]) -> Callable[[object], FormatEnum]:
+    """Read an option's value as one of `kind`'s names, refused in our words:
+    `'jsn' is not one of text, json, markdown, fhir`."""
+    names = [str(member.value) for member in kind]
+
+    def parse(value: object) -> FormatEnum:
+        if isinstance(value, kind):
+            return value
+        for member in kind:
+            if str(value).lower() == member.value:
+                return member
+        shown = str(value).encode("unicode_escape").decode("ascii")
+        raise typer.BadParameter(f"'{shown}' is not one of {', '.join(names)}")
+
+    return parse
+
+
+def _names(kind: type[Enum]) -> Callable[[], list[str]]:
+    """The values shell completion offers for an option of `kind`."""
+    return lambda: [str(member.value) for member in kind]
+
+
+def _metavar(kind: type[Enum]) -> str:
+    return "[" + "|".join(str(member.value) for member in kind) + "]"
+
+
+# The global options, declared once: on the command line they work before the command and
+# after it (`spinetriage questions --no-color`); a command's own value wins.
+QuestionsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--questions", help="Use this question bank instead of the packaged one.", dir_okay=False
+    ),
+]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="Print without colour.")]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show a traceback (without answers) on errors.")
+]
 
 
 @dataclass(frozen=True)
@@ -42,10 +87,13 @@ def _formats_help(formats: Iterable[ResultFormat | BatchFormat]) -> str:
     return f"{', '.join(shown[:-1])} or {shown[-1]}."
 
 
-def _settings(ctx: typer.Context) -> Settings:
+def _settings(
+    ctx: typer.Context, questions: Path | None = None, no_color: bool = False
+) -> Settings:
+    """The global options, given before the command or after it (there, they win)."""
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
-    return settings
+    return Settings(questions or settings.questions, no_color or settings.no_color)
 
 
 def _show_version(value: bool) -> None:
@@ -57,19 +105,12 @@ def _show_version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    questions: Annotated[
-        Path | None,
-        typer.Option(
-            "--questions",
-            help="Use this question bank instead of the packaged one.",
-            dir_okay=False,
-        ),
-    ] = None,
+    questions: QuestionsOption = None,
     answers: Annotated[
         Path | None,
         typer.Option(
             "--answers",
-            help="Score this answer file (JSON or YAML) without prompting.",
+            help="Score this answer file (JSON or YAML; - for standard input) without prompting.",
             dir_okay=False,
         ),
     ] = None,
@@ -78,6 +119,9 @@ def root(
         typer.Option(
             "--format",
             help=f"Result format: {_formats_help(ResultFormat)}",
+            parser=_one_of(ResultFormat),
+            metavar=_metavar(ResultFormat),
+            autocompletion=_names(ResultFormat),
         ),
     ] = ResultFormat.text,
     output: Annotated[
@@ -86,10 +130,8 @@ def root(
             "--output", "-o", help="Save the result to this file (mode 0600).", dir_okay=False
         ),
     ] = None,
-    no_color: Annotated[bool, typer.Option("--no-color", help="Print without colour.")] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback (without answers) on errors.")
-    ] = False,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -123,7 +165,7 @@ def _score_answer_file(
 
     scored = score_answer_file(path, questions, output)
     for warning in scored.warnings:
-        sys.stderr.write(f"{warning}\n")
+        sys.stderr.write(f"spinetriage: {warning}\n")
     emit(scored.result, fmt, output, no_color, scored.bank)
 
 
@@ -138,12 +180,16 @@ def check(
             show_default=False,
         ),
     ] = None,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Validate a question bank: a one-line summary, or every problem with its file:line."""
     from .bank.loader import load_questionnaire
 
-    bank = load_questionnaire(path or _settings(ctx).questions)
-    shown = str(path or _settings(ctx).questions or "questions.yaml")
+    bank_path = path or _settings(ctx, questions).questions
+    bank = load_questionnaire(bank_path)
+    shown = str(bank_path or "questions.yaml")
     typer.echo(
         f"{shown}: OK: {len(bank.questions)} questions in {len(bank.sections)} sections, "
         f"{bank.condition_count} conditions ({len(bank.rules)} rules), {len(bank.tiers)} tiers; "
@@ -154,20 +200,15 @@ def check(
 @app.command("export-fhir")
 def export_fhir(
     ctx: typer.Context,
-    questions: Annotated[
-        Path | None,
-        typer.Option(
-            "--questions",
-            help="Export this question bank instead of the packaged one.",
-            dir_okay=False,
-        ),
-    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output", "-o", help="Save to this file instead of printing.", dir_okay=False
         ),
     ] = None,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
     import json
@@ -176,7 +217,7 @@ def export_fhir(
     from .fhir import questionnaire_resource
     from .output_files import refuse_overwriting, replaced_note, write_private
 
-    bank_path = questions or _settings(ctx).questions
+    bank_path = _settings(ctx, questions).questions
     if output is not None:
         refuse_overwriting(output, bank_path)
     bank = load_questionnaire(bank_path)
@@ -199,15 +240,25 @@ class DictionaryFormat(str, Enum):
 def questions(
     ctx: typer.Context,
     fmt: Annotated[
-        DictionaryFormat, typer.Option("--format", help="table (default), csv or json.")
+        DictionaryFormat,
+        typer.Option(
+            "--format",
+            help="table (default), csv or json; csv and json list every choice's code and label.",
+            parser=_one_of(DictionaryFormat),
+            metavar=_metavar(DictionaryFormat),
+            autocompletion=_names(DictionaryFormat),
+        ),
     ] = DictionaryFormat.table,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
-    """Print the data dictionary: id, section, type, allowed values and when each is asked."""
+    """Print the data dictionary: each question's id, text, allowed answers and when it is asked."""
     from .bank.dictionary import data_dictionary
     from .bank.loader import load_questionnaire
     from .ui import dictionary_view
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, questions, no_color)
     bank = load_questionnaire(settings.questions)
     rows = data_dictionary(bank)
     if fmt is DictionaryFormat.json:
@@ -224,12 +275,15 @@ def template(
     example: Annotated[
         bool, typer.Option("--example", help="Add synthetic example rows, one per tier shown.")
     ] = False,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Print the CSV header batch input expects: record_id, then every question id."""
     from .bank.loader import load_questionnaire
     from .batch.template import write_template
 
-    write_template(sys.stdout, load_questionnaire(_settings(ctx).questions), example)
+    write_template(sys.stdout, load_questionnaire(_settings(ctx, questions).questions), example)
 
 
 @app.command()
@@ -249,6 +303,9 @@ def batch(
         typer.Option(
             "--format",
             help=_formats_help(BatchFormat),
+            parser=_one_of(BatchFormat),
+            metavar=_metavar(BatchFormat),
+            autocompletion=_names(BatchFormat),
         ),
     ] = BatchFormat.csv,
     errors: Annotated[
@@ -270,6 +327,9 @@ def batch(
             "--encoding", help="The file's encoding [default: UTF-8, with or without BOM]."
         ),
     ] = None,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Score every row of a CSV file; exit 0 all scored, 1 some rows are errors, 2 unusable."""
     from .bank.loader import load_questionnaire
@@ -278,7 +338,7 @@ def batch(
     from .output_files import replaced_note
     from .ui.batch_progress import print_summary, progress_display, warn
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, questions, no_color)
     bank = load_questionnaire(settings.questions)
     options = BatchOptions(input_file, output, fmt.name, errors, id_column, strict, encoding)
     replaced = {path: replaced_note(path) for path in (output, errors) if path is not None}
@@ -301,19 +361,27 @@ def batch(
     raise typer.Exit(int(summary.exit_code))
 
 
+def _whole_short_help() -> None:
+    """--help lists each command with the whole first paragraph of its help, wrapped: the
+    shortened form would cut it with '...'."""
+    for command in app.registered_commands:
+        if command.short_help is None and command.callback is not None:
+            command.short_help = (inspect.getdoc(command.callback) or "").split("\n\n")[0]
+
+
+_whole_short_help()
+
+
 def _report(error: SpinetriageError) -> int:
     from .errors import BankError
 
+    lines = str(error).splitlines()
     if isinstance(error, BankError):
-        for problem in error.problems:
-            sys.stderr.write(f"{problem}\n")
         count = len(error.problems)
-        sys.stderr.write(
-            f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.\n"
-        )
-    else:
-        for line in str(error).splitlines():
-            sys.stderr.write(f"spinetriage: {line}\n")
+        lines = [str(p) for p in error.problems]
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.")
+    for line in lines:
+        sys.stderr.write(f"spinetriage: {line}\n")
     return int(error.exit_code)
 
 

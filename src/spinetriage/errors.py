@@ -17,8 +17,9 @@ class ExitCode(IntEnum):
     OK = 0
     #: the bank, an answer file or some batch rows are invalid
     INVALID = 1
-    #: the call itself is unusable: bad options, an unreadable answer or input file, no
-    #: terminal (an unreadable bank is INVALID: `check` promises 0 or 1)
+    #: the call itself is unusable: bad options, a file that cannot be read (an answer file, a
+    #: batch input, or a bank that is missing), no terminal; a bank that can be read but is not
+    #: valid (YAML syntax included) is INVALID
     USAGE = 2
     #: Ctrl-C, Ctrl-D or a closed input during the interview or a batch run
     INTERRUPTED = 130
@@ -68,6 +69,13 @@ class BankError(SpinetriageError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class BankUnreadable(BankError):
+    """The bank file cannot be read at all (missing, a folder, not allowed): the call is
+    unusable, as with any other file named on the command line."""
+
+    exit_code = ExitCode.USAGE
 
 
 class AnswerError(SpinetriageError):

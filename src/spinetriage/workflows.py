@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answers import read_answer_file, validate_answers
+from .answers.files import shown_name
 from .bank import Questionnaire, load_questionnaire
 from .errors import AnswerError, Problem
 from .output_files import check_writable, refuse_overwriting
@@ -44,12 +45,13 @@ def score_answer_file(
         refuse_overwriting(output, path, questions)
     bank = load_questionnaire(questions)
     raw = read_answer_file(path, bank)
+    name = shown_name(path)
     try:
         answer_set = validate_answers(bank, raw)
     except AnswerError as error:
-        raise error.in_file(str(path)) from None
+        raise error.in_file(name) from None
     warnings = tuple(
-        Problem(file=str(path), message=f"question '{question_id}' {NOT_USED}", field=question_id)
+        Problem(file=name, message=f"question '{question_id}' {NOT_USED}", field=question_id)
         for question_id in answer_set.ignored
     )
     return ScoredFile(triage_answer_set(bank, answer_set), bank, warnings)

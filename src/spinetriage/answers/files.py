@@ -6,6 +6,7 @@ PyYAML is imported only to read a YAML file: a JSON answer file never pays for i
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ from ..errors import AnswerError, InputFileError
 
 MAX_ANSWER_BYTES = 1_000_000
 TOO_LONG = "a number has too many digits to be an answer"
+#: `--answers -` reads standard input, named so in messages
+STDIN = "-"
+STDIN_NAME = "stdin"
 
 
 def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str, object]:
@@ -22,28 +26,52 @@ def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str,
     A FHIR QuestionnaireResponse (or a Bundle holding one) is recognised by its resourceType and
     read by the fhir module against `bank` (default: the packaged bank).
     """
+    raw = _read_stdin() if str(path) == STDIN else _read_file(path)
+    name = shown_name(path)
     try:
-        if path.stat().st_size > MAX_ANSWER_BYTES:
-            raise InputFileError(f"{path}: file is larger than {MAX_ANSWER_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+            f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
         ) from None
-    data = _parse(path, text)
+    data = _parse(name, text)
     if not isinstance(data, dict):
         raise InputFileError(
-            f"{path}: expected a mapping of question ids to answers, got {type(data).__name__}"
+            f"{name}: expected a mapping of question ids to answers, got {type(data).__name__}"
         )
     if "resourceType" in data:
-        return _read_fhir(path, data, bank)
+        return _read_fhir(name, data, bank)
     return {str(key): value for key, value in data.items()}
 
 
+def shown_name(path: Path) -> str:
+    """The answer file as messages name it: `stdin` for `-`."""
+    return STDIN_NAME if str(path) == STDIN else str(path)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_ANSWER_BYTES:
+            raise InputFileError(f"{path}: file is larger than {MAX_ANSWER_BYTES:,} bytes")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
+
+
+def _read_stdin() -> bytes:
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise InputFileError(f"{STDIN_NAME}: standard input is closed; give a file, or pipe it in")
+    try:
+        raw = sys.stdin.buffer.read(MAX_ANSWER_BYTES + 1)
+    except OSError as exc:
+        raise InputFileError(f"{STDIN_NAME}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise InputFileError(f"{STDIN_NAME}: more than {MAX_ANSWER_BYTES:,} bytes")
+    return raw
+
+
 def _read_fhir(
-    path: Path, resource: dict[str, Any], bank: Questionnaire | None
+    name: str, resource: dict[str, Any], bank: Questionnaire | None
 ) -> dict[str, object]:
     from ..bank.loader import load_questionnaire
     from ..fhir import answers_from_response
@@ -51,9 +79,9 @@ def _read_fhir(
     try:
         return answers_from_response(bank or load_questionnaire(), resource)
     except InputFileError as error:
-        raise InputFileError(f"{path}: {error}") from None
+        raise InputFileError(f"{name}: {error}") from None
     except AnswerError as error:
-        raise error.in_file(str(path)) from None
+        raise error.in_file(name) from None
 
 
 class _DuplicateKey(ValueError):
@@ -70,22 +98,22 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return mapping
 
 
-def _parse(path: Path, text: str) -> object:
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+def _parse(name: str, text: str) -> object:
+    if name.lower().endswith(".json") or text.lstrip().startswith("{"):
         try:
             return json.loads(text, object_pairs_hook=_unique_keys)
         except _DuplicateKey as exc:
-            raise InputFileError(f"{path}: '{exc}' appears twice; keep one") from None
+            raise InputFileError(f"{name}: '{exc}' appears twice; keep one") from None
         except json.JSONDecodeError as exc:
-            raise InputFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+            raise InputFileError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
         except RecursionError:
-            raise InputFileError(f"{path}: nested too deeply to be an answer file") from None
+            raise InputFileError(f"{name}: nested too deeply to be an answer file") from None
         except ValueError:  # an integer beyond Python's digit limit for reading numbers
-            raise InputFileError(f"{path}: not valid JSON: {TOO_LONG}") from None
-    return _parse_yaml(path, text)
+            raise InputFileError(f"{name}: not valid JSON: {TOO_LONG}") from None
+    return _parse_yaml(name, text)
 
 
-def _parse_yaml(path: Path, text: str) -> object:
+def _parse_yaml(name: str, text: str) -> object:
     import yaml
 
     from ..bank.yaml_reading import UnsafeYaml, load_plain_data
@@ -94,15 +122,15 @@ def _parse_yaml(path: Path, text: str) -> object:
         return load_plain_data(text, what="an answer file")
     except UnsafeYaml as exc:
         line = f":{exc.line}" if exc.line is not None else ""
-        raise InputFileError(f"{path}{line}: {exc.message}") from None
+        raise InputFileError(f"{name}{line}: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise InputFileError(f"{path}{line}: not valid YAML or JSON: {exc.problem}") from None
+        raise InputFileError(f"{name}{line}: not valid YAML or JSON: {exc.problem}") from None
     except yaml.reader.ReaderError as exc:  # a control character: a position, no mark
         row = text.count("\n", 0, exc.position) + 1
-        raise InputFileError(f"{path}:{row}: not valid YAML or JSON: {exc.reason}") from None
+        raise InputFileError(f"{name}:{row}: not valid YAML or JSON: {exc.reason}") from None
     except yaml.YAMLError as exc:
-        raise InputFileError(f"{path}: not valid YAML or JSON: {exc}") from None
+        raise InputFileError(f"{name}: not valid YAML or JSON: {exc}") from None
     except ValueError:  # an integer beyond Python's digit limit for reading numbers
-        raise InputFileError(f"{path}: not valid YAML or JSON: {TOO_LONG}") from None
+        raise InputFileError(f"{name}: not valid YAML or JSON: {TOO_LONG}") from None

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import BankError, Problem
+from ..errors import BankError, BankUnreadable, Problem
 
 MAX_BANK_BYTES = 1_000_000
 #: the shipped bank nests 10 deep; anything deeper is refused before it is built
@@ -46,7 +46,8 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise unusable(f"cannot read the file: {exc.strerror}") from None
+        problem = Problem(file=shown_as, message=f"cannot read the file: {exc.strerror}")
+        raise BankUnreadable([problem]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
