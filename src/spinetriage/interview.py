@@ -18,14 +18,15 @@ Which questions apply is decided by the bank's compiled `asked_if` predicates, t
 that decide which answers a file must hold (answers.validation.asked_questions).
 
 Alerts: the rules of the bank's "alert tiers" (its most urgent tiers that carry red-flag rules:
-emergency and urgent) are announced as soon as the answers meet them. `alert_rules` is the one
-place that decides which alert rules the answers so far meet; the terminal only renders `Alert`s.
+emergency and urgent) are announced as soon as the answers so far make them certain (the one
+rule matcher, three-valued: scoring.matching.certain_rules). `alert_rules` is the one place that
+decides which; the terminal only renders `Alert`s.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -33,7 +34,7 @@ from .answers.validation import AnswerSet, asked_questions
 from .bank.model import Question, Questionnaire, Rule, Section, Tier
 from .conditions.values import AnswerValue
 from .errors import AnswerError, Problem
-from .scoring.scores import compute_scores
+from .scoring.matching import certain_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,33 +56,35 @@ class Progress:
 def alert_tiers(bank: Questionnaire) -> tuple[Tier, ...]:
     """The bank's most urgent tiers that carry red-flag rules (emergency, then urgent).
 
-    A rule of one of these tiers is announced as soon as the answers meet it; the first tier
-    that has no red-flag rule, and every tier after it, waits for the result.
+    A rule of one of these tiers is announced as soon as the answers make it certain; the first
+    tier that has no red-flag rule, and every tier after it, waits for the result.
     """
     flagged = {rule.tier for rule in bank.rules if rule.red_flag}
     return tuple(itertools.takewhile(lambda tier: tier.id in flagged, bank.tiers))
 
 
-def alert_rules(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Rule, ...]:
-    """The rules of the alert tiers that these answers already meet, most urgent tier first.
+def alert_rules(
+    bank: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    decided: Collection[str] | None = None,
+) -> tuple[Rule, ...]:
+    """The rules of the alert tiers that these answers make certain, most urgent tier first.
 
-    The same rules and the same facts (answers and derived scores) as scoring, so the
-    interview can say at once what the final result will say.
+    The one rule matcher scoring uses (the same rules, answers and derived scores), so the
+    interview says at once what the final result will say. `decided`: the questions settled so
+    far (default: all of them); a rule that holds only because a question still to come has no
+    answer yet (a `not`, an "asked again" question) is not certain, so it does not alert.
     """
     rank = {tier.id: index for index, tier in enumerate(alert_tiers(bank))}
-    facts = {**answers, **compute_scores(bank, answers).rule_values()}
-    met = [
-        rule
-        for rule in bank.rules
-        if rule.tier in rank and rule.matches is not None and rule.matches(facts)
-    ]
+    settled = [q.id for q in bank.questions] if decided is None else decided
+    met = [r for r in certain_rules(bank, answers, settled) if r.tier in rank]
     return tuple(sorted(met, key=lambda rule: rank[rule.tier]))
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """Warning signs the answers meet, and the most urgent tier among them (whose advice and
-    action the person needs)."""
+    """Warning signs the answers make certain, and the most urgent tier among them (whose
+    advice and action the person needs)."""
 
     tier: Tier
     #: most urgent tier first
@@ -161,19 +164,31 @@ class Interview:
         """The answers to score: only those to questions that apply, in bank order."""
         return AnswerSet({q.id: self.answers[q.id] for q in self.path if q.id in self.answers})
 
+    @property
+    def decided(self) -> list[str]:
+        """The questions settled so far: every question before the one on screen in the bank's
+        order (answered, or not asked), and any answered later one (after the review)."""
+        if self.current is None:
+            return [q.id for q in self.bank.questions]
+        ids = [q.id for q in self.bank.questions]
+        return list(dict.fromkeys([*ids[: ids.index(self.current)], *self.answers]))
+
+    @property
+    def alerts(self) -> tuple[Rule, ...]:
+        """Alert rules that the answers so far make certain, most urgent tier first."""
+        return alert_rules(self.bank, self.answers, self.decided)
+
     def alert(self) -> Alert | None:
-        """Every warning sign the answers so far meet (what the person must not lose)."""
-        return Alert.of(self.bank, alert_rules(self.bank, self.answers))
+        """Every warning sign the answers so far make certain (what the person must not lose)."""
+        return Alert.of(self.bank, self.alerts)
 
     def told_alert(self) -> Alert | None:
-        """The warning signs met so far that the person has been told about."""
-        met = alert_rules(self.bank, self.answers)
-        return Alert.of(self.bank, (r for r in met if r.id in self.alerted))
+        """The warning signs made certain so far that the person has been told about."""
+        return Alert.of(self.bank, (r for r in self.alerts if r.id in self.alerted))
 
     def new_alert(self) -> Alert | None:
-        """Warning signs met now that the person has not yet been told about."""
-        met = alert_rules(self.bank, self.answers)
-        return Alert.of(self.bank, (r for r in met if r.id not in self.alerted))
+        """Warning signs made certain now that the person has not yet been told about."""
+        return Alert.of(self.bank, (r for r in self.alerts if r.id not in self.alerted))
 
     def new_alert_raises_urgency(self) -> bool:
         """Whether the new warning signs call for more urgent care than the person was told:
@@ -196,15 +211,15 @@ class Interview:
         later = path[ids.index(self.current) + 1 :]
         if self.reviewed:
             later = [q for q in later if q.id not in kept]
-        still_met = {r.id for r in alert_rules(self.bank, kept)}
-        return replace(
+        moved = replace(
             self,
             answers=MappingProxyType(kept),
             current=later[0].id if later else None,
             reviewed=self.reviewed or not later,
-            alerted=self.alerted & still_met,
             dropped=dropped,
         )
+        still_met = {r.id for r in moved.alerts}
+        return replace(moved, alerted=self.alerted & still_met)
 
     def back(self) -> Interview:
         """The previous question that applies; from the review screen, the last one."""
@@ -228,6 +243,5 @@ class Interview:
         return replace(self, current=question_id, dropped=())
 
     def acknowledge(self) -> Interview:
-        """The person has been told about every warning sign met so far."""
-        met = alert_rules(self.bank, self.answers)
-        return replace(self, alerted=self.alerted | {r.id for r in met})
+        """The person has been told about every warning sign made certain so far."""
+        return replace(self, alerted=self.alerted | {r.id for r in self.alerts})

@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import read_answer_file, validate_answers
+from .answers import read_answer_file
 from .answers.files import shown_name
 from .bank import Questionnaire, load_questionnaire
 from .errors import AnswerError, Problem
 from .output_files import check_writable, refuse_overwriting
-from .scoring import Result, triage_answer_set
+from .scoring import Result, check_answers, triage_answer_set
 
 NOT_USED = "was answered but would not be asked given the other answers; its answer was not used"
 
@@ -47,7 +47,7 @@ def score_answer_file(
     raw = read_answer_file(path, bank)
     name = shown_name(path)
     try:
-        answer_set = validate_answers(bank, raw)
+        answer_set = check_answers(bank, raw)
     except AnswerError as error:
         raise error.in_file(name) from None
     warnings = tuple(

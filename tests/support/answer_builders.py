@@ -14,28 +14,29 @@ __all__ = [
     "DISABILITY_ITEMS",
     "EMERGENCY_FLAGS",
     "FUSION_CANDIDATE",
+    "SPONDYLOLISTHESIS",
     "TIER_ORDER",
     "answers",
     "tried",
     "with_treatments",
 ]
 
-#: the tier ids, most urgent first, as the issue fixes them
+#: the tier ids, most urgent first (bank 2.0.0: regenerative below non-surgical care)
 TIER_ORDER = (
     "emergency",
     "urgent",
     "fusion",
     "surgical_decompression",
-    "regenerative",
     "interventional",
     "conservative",
+    "regenerative",
     "postop",
 )
 #: red-flag questions whose "yes" means suspected cauda equina or progressive deficit
 EMERGENCY_FLAGS = (
     "rf_bladder_bowel",
     "rf_saddle_numbness",
-    "rf_sexual_dysfunction",
+    "rf_genital_numbness",
     "rf_both_legs",
     "rf_rapid_weakness",
 )
@@ -48,9 +49,18 @@ def answers(**changes: Any) -> dict[str, Any]:
 
 
 def tried(treatment: str, weeks: int = 8, helped: str = "no") -> dict[str, Any]:
-    """Follow-up answers for one treatment (combine codes in treatments_tried yourself)."""
+    """Follow-up answers for one treatment (combine codes in treatments_tried yourself).
+
+    Physiotherapy's response has its own choices: `helped` "no" and "partly" map to "no" and
+    "stopped_helping", "yes" to "helped_enough".
+    """
     if treatment == "injections":
         return {"injection_count": 2, "injection_relief_weeks": 2, "injections_helped": helped}
+    if treatment == "medial_branch_block":
+        return {"medial_branch_block_relief": "yes" if helped == "yes" else "no"}
+    if treatment == "physical_therapy":
+        response = {"yes": "helped_enough", "partly": "stopped_helping"}.get(helped, helped)
+        return {"physical_therapy_weeks": weeks, "physical_therapy_response": response}
     return {f"{treatment}_weeks": weeks, f"{treatment}_helped": helped}
 
 
@@ -64,15 +74,18 @@ def with_treatments(
     return answers(treatments_tried=";".join(treatments), **follow_ups, **changes)
 
 
-#: degenerative disc disease after physical therapy and injections did not help: a fusion
-#: consultation, with many answers behind its reason (long questions and answers to show)
-FUSION_CANDIDATE = with_treatments(
-    "physical_therapy",
-    "injections",
-    diagnosis_known="yes",
-    diagnoses="degenerative_disc_disease;foraminal_stenosis",
-    spine_levels="l5_s1",
-    pain_worst=8,
-    symptom_weeks=30,
-    avoid_surgery="no",
-)
+#: a slipped vertebra with matching scans and persistent, disabling pain
+SPONDYLOLISTHESIS = {
+    "diagnosis_known": "yes",
+    "diagnoses": "spondylolisthesis;degenerative_disc_disease",
+    "spine_levels": "l5_s1",
+    "imaging_done": "xray;mri",
+    "imaging_matches": "yes",
+    "pain_worst": 8,
+    "symptom_weeks": 30,
+    "morning_stiffness": "no",
+    "inflammatory_conditions": "none",
+}
+#: that person, after physical therapy did not help, open to surgery: a fusion consultation,
+#: with many answers behind its reason (long questions and answers to show)
+FUSION_CANDIDATE = with_treatments("physical_therapy", avoid_surgery="no", **SPONDYLOLISTHESIS)

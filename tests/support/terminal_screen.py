@@ -98,3 +98,12 @@ def after_the_interview(screen: TerminalScreen, rows: int = 2000) -> list[str]:
 def plain(text: str) -> str:
     """`text` without colour and cursor escape sequences."""
     return _ESCAPE.sub("", text)
+
+
+_BOX = re.compile(r"[│╭╮╰╯─┃]")
+
+
+def words_of(text: str) -> str:
+    """`text` as its words, one space apart, without escape sequences or panel borders: what a
+    wrapped message says, to look for a sentence in it."""
+    return " ".join(_BOX.sub(" ", plain(text)).split())

@@ -2,7 +2,8 @@
 on their screen whatever happens next (a result sent to a file or a pipe, Ctrl-C or Ctrl-D).
 
 One panel for all three, built from an `Advice`: the tier's title, the signs (rule reasons), and
-what to do (the tier's action). The bank's words go in as `Text`, never as rich markup.
+what to do (the rules' own actions, as the result gives them, or the tier's). The bank's words
+go in as `Text`, never as rich markup.
 """
 
 from __future__ import annotations
@@ -30,16 +31,16 @@ class Advice:
     #: the bank's most urgent tier (an emergency): nothing can make it more urgent
     most_urgent: bool
     signs: tuple[str, ...]
-    action: str
+    #: what to do, the first first: as the result will say it (scoring.decision)
+    actions: tuple[str, ...]
 
     @classmethod
     def of_alert(cls, alert: Alert) -> Advice:
-        return cls(
-            alert.tier.title,
-            alert.rank == 0,
-            tuple(r.reason for r in alert.rules),
-            alert.tier.action,
-        )
+        # the rules of the most urgent tier say what to do for what they found; else the tier
+        own = (r.action for r in alert.rules if r.tier == alert.tier.id and r.action)
+        actions = tuple(dict.fromkeys(own)) or (alert.tier.action,)
+        signs = tuple(r.reason for r in alert.rules)
+        return cls(alert.tier.title, alert.rank == 0, signs, actions)
 
     @classmethod
     def of_result(cls, result: Result, bank: Questionnaire) -> Advice | None:
@@ -47,7 +48,8 @@ class Advice:
         if result.tier not in {tier.id for tier in alert_tiers(bank)}:
             return None
         signs = tuple(r.text for r in result.reasons if r.tier == result.tier)
-        return cls(result.tier_title, result.urgency_rank == 0, signs, result.action)
+        actions = (result.action, *result.actions)
+        return cls(result.tier_title, result.urgency_rank == 0, signs, actions)
 
     @property
     def colour(self) -> str:
@@ -74,7 +76,8 @@ def advice_panel(advice: Advice, closing: str = "", just_answered: bool = False)
     body = Text(f"{_what_it_is(advice, just_answered)}\n\n")
     for sign in advice.signs:
         body.append(f"• {sign}\n")
-    body.append(f"\n{advice.action}", style="bold")
+    for action in advice.actions:
+        body.append(f"\n{action}", style="bold")
     if closing:
         body.append(f"\n\n{closing}")
     title = Text(f"⚠ {advice.title}")

@@ -115,7 +115,7 @@ def _draw(
         advice = Advice.of_alert(told)
         signs = "warning signs" if len(told.rules) > 1 else "a warning sign"
         parts.append(
-            Text(f"⚠ You reported {signs}. {advice.action}", style=f"bold {advice.colour}")
+            Text(f"⚠ You reported {signs}. {advice.actions[0]}", style=f"bold {advice.colour}")
         )
     if notice:
         parts.append(Text(notice, style="yellow"))

@@ -68,6 +68,8 @@ def _headline(result: Result, note: str | None) -> Panel:
         (f" {result.tier_title.upper()} ", style), f"  urgency: {result.urgency}\n"
     )
     body.append(result.action, style="bold")
+    for action in result.actions:
+        body.append(f"\n{action}", style="bold")
     if note:
         body.append(f"\n\n{note}", style="italic")
     border = rung_colour(result.urgency_rank)
@@ -87,7 +89,7 @@ def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
     grid.add_column(width=1)
     grid.add_column()  # the tier's title: it wraps rather than being cut
     grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
+    grid.add_column()  # wraps: "also matched, if you change your mind" is said in full
 
     def title(text: str, style: str = "") -> Padding:
         # one space more after the title: every urgency has at least two before it
@@ -105,9 +107,12 @@ def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
                 Text("◀ you are here", style="bold"),
             )
         elif tier.id in result.matched_tiers:
-            grid.add_row(
-                rung, "·", title(tier.title), Text(tier.urgency), Text("also matched", style="dim")
+            also = (
+                "also matched, if you change your mind"
+                if tier.id in result.set_aside_tiers
+                else "also matched"
             )
+            grid.add_row(rung, "·", title(tier.title), Text(tier.urgency), Text(also, style="dim"))
         else:
             grid.add_row(rung, "", title(tier.title, "dim"), Text(tier.urgency, style="dim"))
     grid.add_row("", "", Text("least urgent", style="dim"))
@@ -135,6 +140,8 @@ class _AnswerLines:
         self.rows = rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.rows:  # a rule that holds for everyone on its pathway has no findings
+            return
         width = options.max_width
         short = [answer for _, answer in self.rows if len(answer) <= MAX_ANSWER_WIDTH]
         answer_width = max(map(len, short), default=0)
@@ -175,6 +182,9 @@ def _reason_rows(
         head = Text(reason.text, style="bold" if reason.red_flag else "")
         label = "warning sign; " if reason.red_flag else ""
         head.append(f" ({label}sources: {source_keys(reason.sources)})", style="dim")
+        if reason.evidence_note:
+            head.append("\nEvidence note: ", style="bold italic")
+            head.append(reason.evidence_note, style="italic")
         grid.add_row(marker, Group(head, _evidence(reason, bank)) if with_answers else head)
     return grid
 
@@ -192,9 +202,12 @@ def _reasons(result: Result, bank: Questionnaire | None) -> list[RenderableType]
         _reason_rows(own, bank),
     ]
     if others:
-        parts.append(_heading("Also noted (less urgent)"))
+        parts.append(_heading("Also matched"))
         for tier_id in dict.fromkeys(r.tier for r in others):
-            parts.append(Text(_tier_title(bank, tier_id), style="bold"))
+            title = _tier_title(bank, tier_id)
+            if tier_id in result.set_aside_tiers:
+                title += " (if you change your mind about surgery)"
+            parts.append(Text(title, style="bold"))
             same_tier = (r for r in others if r.tier == tier_id)
             parts.append(_reason_rows(same_tier, bank, with_answers=False))
     return parts
