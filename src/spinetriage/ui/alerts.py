@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from ..bank.model import Questionnaire
@@ -73,15 +74,17 @@ def _what_it_is(advice: Advice, just_answered: bool) -> str:
 def advice_panel(advice: Advice, closing: str = "", just_answered: bool = False) -> Panel:
     """The signs, then what to do in bold, then `closing` (what happens next), in a panel titled
     with the tier; `just_answered`: the panel follows the answer that is a sign."""
-    body = Text(f"{_what_it_is(advice, just_answered)}\n\n")
+    signs = Table.grid(padding=(0, 1))
+    signs.add_column(width=1)
+    signs.add_column()  # a long sign wraps under its own first word, not under the bullet
     for sign in advice.signs:
-        body.append(f"• {sign}\n")
-    for action in advice.actions:
-        body.append(f"\n{action}", style="bold")
+        signs.add_row("•", Text(sign))
+    parts: list[RenderableType] = [Text(_what_it_is(advice, just_answered)), Text(""), signs]
+    parts += [Text(""), *(Text(action, style="bold") for action in advice.actions)]
     if closing:
-        body.append(f"\n\n{closing}")
+        parts += [Text(""), Text(closing)]
     title = Text(f"⚠ {advice.title}")
-    return Panel(body, title=title, title_align="left", border_style=advice.colour)
+    return Panel(Group(*parts), title=title, title_align="left", border_style=advice.colour)
 
 
 def print_advice(console: Console, advice: Advice) -> None:
