@@ -84,6 +84,23 @@ def validate_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSe
         except InvalidValue as exc:
             problems.append(Problem.of_question(question.id, str(exc)))
     if problems:
-        flags = red_flag_rules(bank, answers)
-        raise AnswerError(problems, tuple(f"{r.reason} {bank.tier(r.tier).action}" for r in flags))
+        raise AnswerError(problems, _red_flag_notes(bank, answers))
     return AnswerSet(answers, tuple(ignored))
+
+
+def _red_flag_notes(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[str, ...]:
+    """Each red flag that holds, with what to do: what a refusal must still say."""
+    return tuple(f"{r.reason} {bank.tier(r.tier).action}" for r in red_flag_rules(bank, answers))
+
+
+def red_flags_among(bank: Questionnaire, raw: Mapping[str, object]) -> tuple[str, ...]:
+    """The red flags (with what to do) that the valid answers among `raw` hold.
+
+    For a caller that refuses an answer set for its own reasons (a FHIR response that is not
+    complete): the refusal must not hide a red flag.
+    """
+    try:
+        answer_set = validate_answers(bank, raw)
+    except AnswerError as error:
+        return error.red_flags
+    return _red_flag_notes(bank, answer_set.answers)
