@@ -75,6 +75,9 @@ def test_batch_fhir_lines_match_input_rows_by_id(tmp_path: Path) -> None:
     source.write_text(csv_text([row(i, a) for i, a, _ in ROWS]), encoding="utf-8")
     done = run("batch", str(source), "--format", "fhir", "--id-system", SYSTEM)
     assert done.returncode == 1, done.stderr
+    assert done.stderr.endswith(
+        "Rows with status error were not scored: each one's OperationOutcome says what to fix.\n"
+    )
     lines = done.stdout.splitlines()
     assert len(lines) == len(ROWS)
     random.Random(16).shuffle(lines)  # matching needs no order

@@ -324,7 +324,7 @@ def batch(
         sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
     print_summary(summary, bank)
     if summary.errors:
-        why = f"{errors} lists" if errors is not None else "the error column says"
+        why = f"{errors} lists" if errors is not None else fmt.problems_at
         sys.stderr.write(f"Rows with status error were not scored: {why} what to fix.\n")
     raise typer.Exit(int(summary.exit_code))
 

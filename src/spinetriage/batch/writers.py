@@ -229,18 +229,23 @@ class BatchFormat(str, Enum):
     full_result: bool
     #: the writer of the rows on a stream
     open: Opener
+    #: where a refused row's problems are, as the closing line names it
+    problems_at: str
 
-    def __new__(cls, name: str, note: str, full_result: bool, open: Opener) -> BatchFormat:
+    def __new__(
+        cls, name: str, note: str, full_result: bool, open: Opener, problems_at: str
+    ) -> BatchFormat:
         member = str.__new__(cls, name)
         member._value_ = name
         member.note = note
         member.full_result = full_result
         member.open = open
+        member.problems_at = problems_at
         return member
 
-    csv = "csv", "one row per input row", False, CsvRows
-    jsonl = "jsonl", "full results", True, JsonLines
-    fhir = "fhir", "NDJSON Bundles", True, FhirLines
+    csv = "csv", "one row per input row", False, CsvRows, "the error column says"
+    jsonl = "jsonl", "full results", True, JsonLines, "each one's errors say"
+    fhir = "fhir", "NDJSON Bundles", True, FhirLines, "each one's OperationOutcome says"
 
 
 class ErrorRows:
