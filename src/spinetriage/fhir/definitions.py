@@ -82,7 +82,7 @@ def code_lists(bank: Questionnaire) -> Iterator[CodeList]:
             yield CodeList(
                 score_value_system(name),
                 __version__,
-                f"spinetriage values of {name}",
+                f"{spec.fhir_title}: values",
                 f"The values of the score '{spec.fhir_title}'",
                 tuple((v, spec.display(v), "") for v in spec.values),
             )
