@@ -150,6 +150,25 @@ def test_a_refused_rows_outcome_names_line_columns_and_red_flags(tmp_path: Path)
     assert issue["diagnostics"].startswith("line 4: ")
 
 
+def test_id_system_before_the_command_serves_batch_too(tmp_path: Path) -> None:
+    source = tmp_path / "forms.csv"
+    source.write_text(csv_text([row("R1", answers())]), encoding="utf-8")
+    done = run("--id-system", SYSTEM, "batch", str(source), "--format", "fhir")
+    assert done.returncode == 0, done.stderr
+    assert record_of(json.loads(done.stdout)) == {"system": SYSTEM, "value": "R1"}
+    own = run(
+        "--id-system",
+        "urn:x:outer",
+        "batch",
+        str(source),
+        "--format",
+        "fhir",
+        "--id-system",
+        SYSTEM,
+    )
+    assert record_of(json.loads(own.stdout)) == {"system": SYSTEM, "value": "R1"}
+
+
 def test_ids_without_a_system_and_rows_without_an_id(tmp_path: Path) -> None:
     source = tmp_path / "forms.csv"
     rows = [row("", answers()), row("A\x01B", answers()), row("", answers(pain_now=11))]

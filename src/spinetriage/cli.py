@@ -34,6 +34,8 @@ app = typer.Typer(
 class Settings:
     questions: Path | None
     no_color: bool
+    #: `--id-system` given before the command (batch takes its own too)
+    id_system: str | None = None
 
 
 def _formats_help(formats: Iterable[ResultFormat | BatchFormat]) -> str:
@@ -91,7 +93,8 @@ def root(
         typer.Option(
             "--id-system",
             metavar="URI",
-            help="The system of the answer file's record id, for --format fhir (an absolute URI).",
+            help="The system of record ids, for --format fhir (an absolute URI): with --answers, "
+            "or before batch.",
         ),
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Print without colour.")] = False,
@@ -106,7 +109,7 @@ def root(
     ] = False,
 ) -> None:
     """Run the interview when no command is given."""
-    ctx.obj = Settings(questions=questions, no_color=no_color)
+    ctx.obj = Settings(questions=questions, no_color=no_color, id_system=id_system)
     if ctx.invoked_subcommand is not None:
         return
     if answers is None:
@@ -309,6 +312,7 @@ def batch(
 
     settings = _settings(ctx)
     bank = load_questionnaire(settings.questions)
+    id_system = id_system if id_system is not None else settings.id_system
     options = BatchOptions(
         input_file, output, fmt.name, errors, id_column, strict, encoding, id_system
     )
