@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from ._version import __version__
 from .batch.writers import BatchFormat
 from .errors import ExitCode, SpinetriageError
 from .ui.output import ResultFormat
+
+if TYPE_CHECKING:
+    from .bank.model import Questionnaire
 
 app = typer.Typer(
     name="spinetriage",
@@ -151,41 +154,92 @@ def check(
     )
 
 
-@app.command("export-fhir")
-def export_fhir(
-    ctx: typer.Context,
-    questions: Annotated[
-        Path | None,
-        typer.Option(
-            "--questions",
-            help="Export this question bank instead of the packaged one.",
-            dir_okay=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Save to this file instead of printing.", dir_okay=False
-        ),
-    ] = None,
-) -> None:
-    """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
-    import json
+#: the options every export command takes
+ExportQuestions = Annotated[
+    Path | None,
+    typer.Option(
+        "--questions", help="Export this question bank instead of the packaged one.", dir_okay=False
+    ),
+]
+ExportOutput = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Save to this file instead of printing.", dir_okay=False),
+]
 
+
+def _export(
+    ctx: typer.Context,
+    questions: Path | None,
+    output: Path | None,
+    what: str,
+    render: Callable[[Questionnaire], str | bytes],
+) -> None:
+    """Load the bank, render it, and print it or save it (atomically, mode 0600)."""
     from .bank.loader import load_questionnaire
-    from .fhir import questionnaire_resource
+    from .errors import ExportError
     from .output_files import refuse_overwriting, write_private
 
     bank_path = questions or _settings(ctx).questions
     if output is not None:
         refuse_overwriting(output, bank_path)
     bank = load_questionnaire(bank_path)
-    text = json.dumps(questionnaire_resource(bank), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
+    try:
+        content = render(bank)
+    except ExportError as error:
+        raise error.in_file(str(bank_path or "questions.yaml")) from None
+    if output is not None:
+        write_private(output, content)
+        sys.stderr.write(f"Saved the {what} to {output}\n")
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
     else:
-        write_private(output, text)
-        sys.stderr.write(f"Saved the FHIR Questionnaire to {output}\n")
+        sys.stdout.write(content)
+
+
+def _refuse_binary_on_a_terminal(output: Path | None, what: str) -> None:
+    from .errors import InputFileError
+
+    if output is None and sys.stdout.isatty():
+        raise InputFileError(
+            f"{what} is a binary file, not for a terminal: save it with -o FILE.xlsx "
+            "(or redirect the output to a file)"
+        )
+
+
+@app.command("export-fhir")
+def export_fhir(
+    ctx: typer.Context, questions: ExportQuestions = None, output: ExportOutput = None
+) -> None:
+    """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
+    import json
+
+    from .fhir import questionnaire_resource
+
+    def render(bank: Questionnaire) -> str:
+        return json.dumps(questionnaire_resource(bank), indent=2, ensure_ascii=False) + "\n"
+
+    _export(ctx, questions, output, "FHIR Questionnaire", render)
+
+
+@app.command("export-redcap")
+def export_redcap(
+    ctx: typer.Context, questions: ExportQuestions = None, output: ExportOutput = None
+) -> None:
+    """Write the question bank as a REDCap data dictionary (CSV), for its Data Dictionary upload."""
+    from .forms import data_dictionary_csv
+
+    _export(ctx, questions, output, "REDCap data dictionary", data_dictionary_csv)
+
+
+@app.command("export-xlsform")
+def export_xlsform(
+    ctx: typer.Context, questions: ExportQuestions = None, output: ExportOutput = None
+) -> None:
+    """Write the question bank as an XLSForm (.xlsx), for ODK Central and KoboToolbox."""
+    from .forms import xlsform_bytes
+
+    _refuse_binary_on_a_terminal(output, "An XLSForm")
+    _export(ctx, questions, output, "XLSForm", xlsform_bytes)
 
 
 class DictionaryFormat(str, Enum):
@@ -303,9 +357,7 @@ def _report(error: SpinetriageError) -> int:
         for problem in error.problems:
             sys.stderr.write(f"{problem}\n")
         count = len(error.problems)
-        sys.stderr.write(
-            f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.\n"
-        )
+        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found; {error.outcome}.\n")
     else:
         for line in str(error).splitlines():
             sys.stderr.write(f"spinetriage: {line}\n")
