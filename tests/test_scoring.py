@@ -185,7 +185,7 @@ def test_recovery_timeline_after_fusion(bank: Questionnaire) -> None:
 
 def test_json_envelope_is_versioned(bank: Questionnaire) -> None:
     document = result_to_dict(spinetriage.triage(answers(rf_fever="yes"), bank))
-    assert document["format"] == "spinescoring.result"
+    assert document["format"] == "spinetriage.result"
     assert document["format_version"] == 1
     assert document["bank"] == {
         "id": "spinetriage-lumbar",

@@ -9,7 +9,7 @@ from ..conditions.values import AnswerValue
 from .recovery import RecoveryTimeline
 from .scores import Scores
 
-RESULT_FORMAT = "spinescoring.result"
+RESULT_FORMAT = "spinetriage.result"
 RESULT_FORMAT_VERSION = 1
 STOPPED_EARLY = (
     "The person stopped after an emergency sign; this is based on the answers given so far."
