@@ -312,10 +312,18 @@ def batch(
     ] = None,
     id_column: Annotated[
         str | None,
-        typer.Option("--id-column", help="The column carried to the output [default: record_id]."),
+        typer.Option(
+            "--id-column",
+            help="The column carried to the output [default: record_id; meta-instanceID in an "
+            "ODK Central export, _uuid in a KoboToolbox one].",
+        ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse columns that are not question ids.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse columns that are not question ids, and rows of another form version.",
+        ),
     ] = False,
     encoding: Annotated[
         str | None,
