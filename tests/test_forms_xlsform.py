@@ -4,6 +4,7 @@ XForm without a warning, with a `relevant` bind for every conditional question."
 from __future__ import annotations
 
 import io
+import shutil
 import stat
 import subprocess
 import sys
@@ -184,6 +185,15 @@ def test_pyxform_converts_it_without_a_warning_with_a_relevant_bind_per_conditio
     assert instance is not None
     assert instance[0].attrib["version"] == bank.version
     assert binds["spinetriage_version"]["calculate"] == f"'{bank.version}'"
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="ODK Validate runs on Java")
+@pytest.mark.parametrize("name", BANKS)
+def test_odk_validate_accepts_the_xform(name: str) -> None:
+    """ODK Validate (JavaRosa, as ODK Collect runs forms; shipped with pyxform) finds no error."""
+    warnings: list[str] = []
+    convert(xlsform_bytes(_load(name)), warnings=warnings, validate=True)
+    assert warnings == []
 
 
 def test_names_a_form_needs_twice_get_a_suffix() -> None:
