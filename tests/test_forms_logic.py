@@ -65,26 +65,29 @@ def test_the_packaged_banks_conditions_mean_the_same_in_redcap_and_xlsform(
     _check_every_when(bank, data.draw(any_answers(bank)))
 
 
+AND_B_C = Text("b and c", "and", (Text("b"), Text("c")))
+B_OR_C = Text("b or c", "or", (Text("b"), Text("c")))
+
+
 @pytest.mark.parametrize(
     ("parts", "joiner", "expected"),
     [
         pytest.param([], "and", True, id="empty-and-always"),
         pytest.param([], "or", False, id="empty-or-never"),
-        pytest.param([True, Text("a")], "and", Text("a"), id="true-drops-from-and"),
+        pytest.param([True, Text("a")], "and", "a", id="true-drops-from-and"),
         pytest.param([False, Text("a")], "and", False, id="false-absorbs-and"),
         pytest.param([True, Text("a")], "or", True, id="true-absorbs-or"),
-        pytest.param(
-            [Text("a"), Text("b or c", "or")], "and", Text("a and (b or c)", "and"), id="parens"
-        ),
-        pytest.param(
-            [Text("a"), Text("b and c", "and")], "and", Text("a and b and c", "and"), id="flat"
-        ),
+        pytest.param([Text("a"), B_OR_C], "and", "a and (b or c)", id="parens"),
+        pytest.param([Text("a"), AND_B_C], "and", "a and b and c", id="flat"),
+        pytest.param([Text("b"), AND_B_C, Text("b")], "and", "b and c", id="said-once"),
+        pytest.param([B_OR_C], "and", "b or c", id="alone-as-it-was"),
     ],
 )
 def test_constants_fold_and_parentheses_only_where_needed(
-    parts: list[bool | Text], joiner: str, expected: bool | Text
+    parts: list[bool | Text], joiner: str, expected: bool | str
 ) -> None:
-    assert combine(parts, joiner) == expected
+    logic = combine(parts, joiner)
+    assert (logic if isinstance(logic, bool) else logic.text) == expected
 
 
 @pytest.mark.parametrize(

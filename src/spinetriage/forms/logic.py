@@ -28,6 +28,8 @@ class Text(NamedTuple):
     text: str
     #: "and" or "or" when the text joins parts with it at its top level, else None
     joiner: str | None = None
+    #: those parts, when it does
+    terms: tuple[Text, ...] = ()
 
 
 #: True: always holds; False: never holds; or the expression
@@ -69,21 +71,24 @@ def _walk(bank: Questionnaire, condition: Condition, negated: bool, syntax: Synt
 
 
 def combine(parts: Iterable[Logic], joiner: str) -> Logic:
-    """Parts joined by `and` or `or`, constants folded, parentheses only where needed."""
+    """Parts joined by `and` or `or`, constants folded, a part said once (two tests of one
+    number share one guard), parentheses only where needed."""
     absorbing = joiner == "or"  # one true part makes an `or` true; one false, an `and` false
-    texts: list[Text] = []
+    kept: list[Text] = []
     for part in parts:
         if isinstance(part, bool):
             if part is absorbing:
                 return absorbing
             continue
-        texts.append(part)
-    if not texts:
+        for piece in part.terms if part.joiner == joiner else (part,):
+            if piece not in kept:
+                kept.append(piece)
+    if not kept:
         return not absorbing
-    if len(texts) == 1:
-        return texts[0]
-    shown = (p.text if p.joiner in (None, joiner) else f"({p.text})" for p in texts)
-    return Text(f" {joiner} ".join(shown), joiner)
+    if len(kept) == 1:
+        return kept[0]
+    shown = (p.text if p.joiner is None else f"({p.text})" for p in kept)
+    return Text(f" {joiner} ".join(shown), joiner, tuple(kept))
 
 
 def _leaf(bank: Questionnaire, leaf: Leaf, negated: bool, syntax: Syntax) -> Logic:
