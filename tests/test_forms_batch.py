@@ -5,6 +5,8 @@ refused with --strict."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -137,6 +139,23 @@ def test_a_kobotoolbox_export_with_labels_is_refused_with_what_to_choose(
     )
 
 
+def test_a_redcap_export_with_labels_is_refused_with_what_to_choose(
+    bank: Questionnaire, tmp_path: Path
+) -> None:
+    fields = list(csv.DictReader(io.StringIO(data_dictionary_csv(bank))))
+    header = [field["Field Label"] for field in fields] + ["Complete?"]
+    done = batch(tmp_path, "labels.csv", _csv_line(header))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("spinetriage: labels.csv: header: no column is a question id")
+    assert '(a REDCap export? export "CSV (raw data)", not labels)' in done.stderr
+
+
+def _csv_line(cells: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
 # -- form versions --------------------------------------------------------------------------------
 
 
@@ -188,6 +207,7 @@ def test_strict_refuses_rows_of_another_form_version(bank: Questionnaire, tmp_pa
         pytest.param(["record_id", "rf_fever"], TEMPLATE, id="template"),
         pytest.param(["record_id", "rf_fever", "spinetriage_lumbar_complete"], REDCAP, id="redcap"),
         pytest.param(["record_id", "redcap_event_name", "rf_fever"], REDCAP, id="redcap-event"),
+        pytest.param(["Record ID", "Fever?", "Complete?"], REDCAP, id="redcap-labels"),
         pytest.param(["SubmissionDate", "red_flags-rf_fever", "KEY"], ODK_CENTRAL, id="odk"),
         pytest.param(["red_flags/rf_fever", "_uuid", "_id"], KOBOTOOLBOX, id="kobo"),
     ],

@@ -5,7 +5,8 @@ id column, the columns holding the form version a row was collected with, how a 
 question, and how a multiple-choice cell lists codes:
 
 - spinetriage template (anything not recognised): `record_id`; `q`; `a;b`, or `q___a` 1/0;
-- REDCap "CSV (raw data)" (`redcap_*`, `*_complete`): `record_id`; `q`; `q___a` 1/0;
+- REDCap "CSV (raw data)" (`redcap_*`, `*_complete`; `Complete?` with labels): `record_id`;
+  `q`; `q___a` 1/0;
 - ODK Central CSV (`meta-instanceID`, `SubmissionDate`): `meta-instanceID`; `FormVersion`;
   `group-q`; `a b`;
 - KoboToolbox CSV with "XML values and headers" (`_uuid`, `_submission_time`): `_uuid`;
@@ -100,7 +101,8 @@ def _matches(column: str, patterns: tuple[str, ...]) -> bool:
 TEMPLATE = ExportFormat(name="spinetriage template", recognised_by=(), id_column=RECORD_ID)
 REDCAP = ExportFormat(
     name="REDCap",
-    recognised_by=("redcap_*", "*_complete"),
+    # "Complete?" heads the form status column of an export with labels: refused, with the hint
+    recognised_by=("redcap_*", "*_complete", "complete[?]"),
     id_column=RECORD_ID,
     metadata=("redcap_*", "*_complete", "*_timestamp"),
     hint='export "CSV (raw data)", not labels',
