@@ -65,7 +65,13 @@ def template_results(
     done = batch(folder, "template.csv", text)
     assert (done.returncode, done.stderr.count("warning")) == (0, 0)
     rows = results(done)
-    assert len(rows) == len(examples(bank)) >= 8
+    assert len(rows) == len(examples(bank))
+    # the examples tick several choices at once somewhere: each export's way of listing them counts
+    assert any(
+        isinstance(value, frozenset) and len(value) > 1
+        for _, answers in examples(bank)
+        for value in answers.values()
+    )
     return rows
 
 
@@ -90,8 +96,7 @@ def test_an_odk_central_export_scores_like_the_template(
     export = odk_central_export(xform, examples(bank))
     header = export.splitlines()[0].split(",")
     assert header[0] == "SubmissionDate"
-    assert "red_flags-rf_fever" in header
-    assert "treatments-treatments_tried" in header
+    assert {f"{q.section}-{q.id}" for q in bank.questions} <= set(header)
     assert {"meta-instanceID", "spinetriage_version", "FormVersion"} <= set(header)
     done = batch(tmp_path, "odk.csv", export)
     assert (done.returncode, done.stderr.count("warning")) == (0, 0)
@@ -116,9 +121,9 @@ def test_a_kobotoolbox_export_scores_like_the_template(
     export = kobotoolbox_export(
         xlsform_bytes(bank), examples(bank), groups_in_headers, multiple_select
     )
-    assert export.startswith(
-        '"red_flags/rf_bladder_bowel";' if groups_in_headers else '"rf_bladder_bowel";'
-    )
+    first = bank.questions[0]
+    path = f"{first.section}/{first.id}" if groups_in_headers else first.id
+    assert export.startswith(f'"{path}";')
     done = batch(tmp_path, "kobo.csv", export)
     assert (done.returncode, done.stderr.count("warning")) == (0, 0)
     assert results(done) == template_results

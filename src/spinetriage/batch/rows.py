@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from ..answers.validation import AnswerSet, red_flag_rules
+from ..answers.validation import AnswerSet
 from ..answers.values import NO, YES, InvalidValue, parse_value, shown_value
 from ..bank.dictionary import allowed_values
 from ..bank.model import Questionnaire, Rule
@@ -20,7 +20,8 @@ from ..conditions.tree import Condition, Predicate, describe, leaves
 from ..conditions.values import AnswerValue, QuestionType
 from ..errors import Problem
 from ..forms.exports import ExportFormat
-from ..scoring.decision import Decision, decide, scoring_plan, triage_answer_set
+from ..scoring.decision import Decision, decide, triage_answer_set
+from ..scoring.matching import red_flags_in, rule_matcher
 from ..scoring.result import Result
 from .layout import Checkbox, Layout, QuestionColumns
 from .reader import NUL_MARK, Record
@@ -164,7 +165,7 @@ class RowScorer:
         self.full_result = full_result
         #: refuse a row collected with another version of the form (--strict)
         self.strict_version = strict_version
-        self._scoring = scoring_plan(bank)
+        self._matcher = rule_matcher(bank)
         self._ticks: dict[str, bool | _Refused | None] = {}
         # questions with the same `when` share one predicate, so that a run of them (a
         # treatment's follow-ups) tests it once: their `when` can only read answers given before
@@ -231,12 +232,12 @@ class RowScorer:
         if version_refused is not None:
             problems.insert(0, version_refused)
         if problems:
-            flags = tuple(red_flag_rules(self.bank, answers))
+            flags = red_flags_in(self.bank, answers)
             problem_list = self._problems(record.line, problems)
             return RowOutcome(
                 record.line, record_id, problem_list, red_flags=flags, form_version=form_version
             )
-        decision = decide(self.bank, answers, self._scoring)
+        decision = decide(self.bank, answers, self._matcher)
         result = None
         if self.full_result:
             in_order = {qid: answers[qid] for qid in self._order if qid in answers}
