@@ -128,7 +128,7 @@ LAYERS = (
     ("spinetriage.bank",),
     ("spinetriage.answers",),
     ("spinetriage.scoring",),
-    ("spinetriage.interview", "spinetriage.output_files", "spinetriage.fhir"),
+    ("spinetriage.interview", "spinetriage.output_files", "spinetriage.fhir", "spinetriage.forms"),
     ("spinetriage.batch", "spinetriage.workflows"),
     ("spinetriage.ui",),
     ("spinetriage.cli",),

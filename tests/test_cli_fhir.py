@@ -16,7 +16,7 @@ from support.answer_builders import answers
 from support.cli_runner import run
 from support.fhir_checks import check_bundle, check_questionnaire
 
-BRANCHING_BANK = Path(__file__).parent / "data" / "fhir_branching.yaml"
+BRANCHING_BANK = Path(__file__).parent / "data" / "branching.yaml"
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
 
 

@@ -24,7 +24,7 @@ from support.cli_runner import run
 from support.fhir_checks import check_bundle, codings, validate
 
 BANK = spinetriage.load_questionnaire()
-BRANCHING = spinetriage.load_questionnaire(Path(__file__).parent / "data" / "fhir_branching.yaml")
+BRANCHING = spinetriage.load_questionnaire(Path(__file__).parent / "data" / "branching.yaml")
 PACKAGE = Path(spinetriage.__file__).parent
 
 Resource = dict[str, Any]

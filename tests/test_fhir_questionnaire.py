@@ -18,7 +18,7 @@ from spinetriage.fhir.bundle import questionnaire_response
 from spinetriage.fhir.common import ENABLE_WHEN_EXPRESSION
 from support.fhir_checks import check_narrative, check_questionnaire, enabled_questions, validate
 
-BRANCHING_BANK = Path(__file__).parent / "data" / "fhir_branching.yaml"
+BRANCHING_BANK = Path(__file__).parent / "data" / "branching.yaml"
 EXT = "http://hl7.org/fhir/StructureDefinition/"
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
 SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/"

@@ -26,7 +26,7 @@ Resource = dict[str, Any]
 
 @pytest.fixture(scope="module")
 def branching() -> Questionnaire:
-    return spinetriage.load_questionnaire(Path(__file__).parent / "data" / "fhir_branching.yaml")
+    return spinetriage.load_questionnaire(Path(__file__).parent / "data" / "branching.yaml")
 
 
 @pytest.fixture(scope="module")

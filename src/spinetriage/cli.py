@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from ._version import __version__
 from .batch.writers import BatchFormat
 from .errors import ExitCode, SpinetriageError
 from .ui.output import ResultFormat
+
+if TYPE_CHECKING:
+    from .bank.model import Questionnaire
 
 app = typer.Typer(
     name="spinetriage",
@@ -170,23 +173,63 @@ def check(
     )
 
 
+#: the options every export command takes
+ExportQuestions = Annotated[
+    Path | None,
+    typer.Option(
+        "--questions", help="Export this question bank instead of the packaged one.", dir_okay=False
+    ),
+]
+ExportOutput = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Save to this file instead of printing.", dir_okay=False),
+]
+
+
+def _export(
+    ctx: typer.Context,
+    questions: Path | None,
+    output: Path | None,
+    what: str,
+    render: Callable[[Questionnaire], str | bytes],
+) -> None:
+    """Load the bank, render it, and print it or save it (atomically, mode 0600)."""
+    from .bank.loader import load_questionnaire
+    from .errors import ExportError
+    from .output_files import refuse_overwriting, write_private
+
+    bank_path = questions or _settings(ctx).questions
+    if output is not None:
+        refuse_overwriting(output, bank_path)
+    bank = load_questionnaire(bank_path)
+    try:
+        content = render(bank)
+    except ExportError as error:
+        raise error.in_file(str(bank_path or "questions.yaml")) from None
+    if output is not None:
+        write_private(output, content)
+        sys.stderr.write(f"Saved the {what} to {output}\n")
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)
+
+
+def _refuse_binary_on_a_terminal(output: Path | None, what: str) -> None:
+    from .errors import InputFileError
+
+    if output is None and sys.stdout.isatty():
+        raise InputFileError(
+            f"{what} is a binary file, not for a terminal: save it with -o FILE.xlsx "
+            "(or redirect the output to a file)"
+        )
+
+
 @app.command("export-fhir")
 def export_fhir(
     ctx: typer.Context,
-    questions: Annotated[
-        Path | None,
-        typer.Option(
-            "--questions",
-            help="Export this question bank instead of the packaged one.",
-            dir_okay=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Save to this file instead of printing.", dir_okay=False
-        ),
-    ] = None,
+    questions: ExportQuestions = None,
+    output: ExportOutput = None,
     definitions: Annotated[
         bool,
         typer.Option(
@@ -199,22 +242,35 @@ def export_fhir(
     """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
     import json
 
-    from .bank.loader import load_questionnaire
     from .fhir import definitions_bundle, questionnaire_resource
-    from .output_files import refuse_overwriting, write_private
 
-    bank_path = questions or _settings(ctx).questions
-    if output is not None:
-        refuse_overwriting(output, bank_path)
-    bank = load_questionnaire(bank_path)
-    resource = definitions_bundle(bank) if definitions else questionnaire_resource(bank)
-    text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_private(output, text)
-        what = "definitions (a Bundle)" if definitions else "Questionnaire"
-        sys.stderr.write(f"Saved the FHIR {what} to {output}\n")
+    def render(bank: Questionnaire) -> str:
+        resource = definitions_bundle(bank) if definitions else questionnaire_resource(bank)
+        return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+
+    what = "FHIR definitions (a Bundle)" if definitions else "FHIR Questionnaire"
+    _export(ctx, questions, output, what, render)
+
+
+@app.command("export-redcap")
+def export_redcap(
+    ctx: typer.Context, questions: ExportQuestions = None, output: ExportOutput = None
+) -> None:
+    """Write the question bank as a REDCap data dictionary (CSV), for its Data Dictionary upload."""
+    from .forms import data_dictionary_csv
+
+    _export(ctx, questions, output, "REDCap data dictionary", data_dictionary_csv)
+
+
+@app.command("export-xlsform")
+def export_xlsform(
+    ctx: typer.Context, questions: ExportQuestions = None, output: ExportOutput = None
+) -> None:
+    """Write the question bank as an XLSForm (.xlsx), for ODK Central and KoboToolbox."""
+    from .forms import xlsform_bytes
+
+    _refuse_binary_on_a_terminal(output, "An XLSForm")
+    _export(ctx, questions, output, "XLSForm", xlsform_bytes)
 
 
 class DictionaryFormat(str, Enum):
@@ -287,7 +343,11 @@ def batch(
     ] = None,
     id_column: Annotated[
         str | None,
-        typer.Option("--id-column", help="The column carried to the output [default: record_id]."),
+        typer.Option(
+            "--id-column",
+            help="The column carried to the output [default: record_id; meta-instanceID in an "
+            "ODK Central export, _uuid in a KoboToolbox one].",
+        ),
     ] = None,
     id_system: Annotated[
         str | None,
@@ -298,7 +358,11 @@ def batch(
         ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse columns that are not question ids.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse columns that are not question ids, and rows of another form version.",
+        ),
     ] = False,
     encoding: Annotated[
         str | None,
@@ -343,9 +407,7 @@ def _report(error: SpinetriageError) -> int:
         for problem in error.problems:
             sys.stderr.write(f"{problem}\n")
         count = len(error.problems)
-        sys.stderr.write(
-            f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.\n"
-        )
+        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found; {error.outcome}.\n")
     else:
         for line in str(error).splitlines():
             sys.stderr.write(f"spinetriage: {line}\n")

@@ -66,9 +66,22 @@ class SpinetriageError(Exception):
 class BankError(SpinetriageError):
     """The question bank cannot be used; carries every problem found, not just the first."""
 
+    #: what came of it, after the count of problems: "2 problems found; the bank was not used."
+    outcome = "the bank was not used"
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ExportError(BankError):
+    """A valid bank that a form format cannot hold (say, a condition REDCap cannot write)."""
+
+    outcome = "nothing was written"
+
+    def in_file(self, file: str) -> ExportError:
+        """The same problems, in the bank file `file` (the core knows only lines)."""
+        return ExportError([replace(p, file=file) for p in self.problems])
 
 
 class AnswerError(SpinetriageError):

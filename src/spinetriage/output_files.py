@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import TextIO
 
 from .errors import InputFileError
 
@@ -15,7 +15,7 @@ PRIVATE_MODE = 0o600
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_writer(path: Path, newline: str | None = None) -> Iterator[TextIO]:
     """A text stream that becomes `path` only when the block ends without error.
 
     Written to a temporary file in the same folder (mode 0600) and renamed over the target at the
@@ -39,9 +39,18 @@ def atomic_writer(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
         raise
 
 
-def write_private(path: Path, text: str) -> None:
-    with atomic_writer(path) as stream:
-        stream.write(text)
+def write_private(path: Path, content: str | bytes) -> None:
+    """Write a whole file atomically, mode 0600; a failed write (a full disk) is an
+    InputFileError naming the file, and leaves no file behind."""
+    try:
+        if isinstance(content, bytes):
+            with atomic_writer(path, newline="") as stream:
+                stream.buffer.write(content)
+        else:
+            with atomic_writer(path) as stream:
+                stream.write(content)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot write the file: {exc.strerror}") from None
 
 
 def check_writable(path: Path) -> None:

@@ -65,3 +65,19 @@ def completed(
             raw[question.id] = _raw_value(draw, question)
         typed[question.id] = parse_value(question, raw[question.id])
     return raw
+
+
+@st.composite
+def any_answers(draw: st.DrawFn, bank: Questionnaire) -> dict[str, AnswerValue]:
+    """Typed answers to any questions, asked or not: every condition meets answered and
+    unanswered questions alike. Numbers take fractions and the ends of their range too."""
+    typed: dict[str, AnswerValue] = {}
+    for question in bank.questions:
+        if not draw(st.booleans()):
+            continue
+        if question.type is QuestionType.NUMBER and draw(st.booleans()):
+            low, high = question.minimum or 0.0, question.maximum or 0.0
+            typed[question.id] = draw(st.sampled_from([low, high]) | st.floats(low, high))
+        else:
+            typed[question.id] = parse_value(question, _raw_value(draw, question))
+    return typed

@@ -181,7 +181,7 @@ class FhirLines:
 
         from ..answers.files import RecordId
         from ..fhir import RefusedRows, identifier, result_bundle
-        from .layout import CHECKBOX_SEPARATOR
+        from ..forms.exports import CHECKBOX_SEPARATOR
 
         self._stream = stream
         self._bank = context.bank
