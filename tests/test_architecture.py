@@ -128,7 +128,12 @@ LAYERS = (
     ("spinetriage.bank",),
     ("spinetriage.answers",),
     ("spinetriage.scoring",),
-    ("spinetriage.interview", "spinetriage.output_files", "spinetriage.fhir"),
+    (
+        "spinetriage.interview",
+        "spinetriage.output_files",
+        "spinetriage.signals",
+        "spinetriage.fhir",
+    ),
     ("spinetriage.batch", "spinetriage.workflows"),
     ("spinetriage.ui",),
     ("spinetriage.cli",),
