@@ -6,6 +6,7 @@ PyYAML is imported only to read a YAML file: a JSON answer file never pays for i
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,8 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _parse(path: Path, text: str) -> object:
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            return json.loads(text, object_pairs_hook=_unique_keys)
+            # a decimal as its exact value: 1e-400 is not 0, 9.9999999999999999 is not 10
+            return json.loads(text, object_pairs_hook=_unique_keys, parse_float=Decimal)
         except _DuplicateKey as exc:
             raise InputFileError(f"{path}: '{exc}' appears twice; keep one") from None
         except json.JSONDecodeError as exc:

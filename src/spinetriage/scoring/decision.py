@@ -16,7 +16,7 @@ from ..bank.model import Questionnaire, Rule
 from ..conditions.compiler import compile_selection
 from ..conditions.tree import evidence
 from ..conditions.values import Answers, AnswerValue
-from ..errors import BankError, Problem
+from ..errors import BankError, InvalidArgument, Problem
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
 from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
@@ -160,9 +160,23 @@ def triage_answer_set(
 
 
 def triage(answers: Mapping[str, object], bank: Questionnaire | None = None) -> Result:
-    """Score raw answers (ids to values) against a bank (default: the packaged one)."""
+    """Score raw answers (ids to values) against a bank (default: the packaged one).
+
+    Raises AnswerError for answers that do not fit the bank, and InvalidArgument (a TypeError)
+    when `answers` is not a mapping or `bank` is not a loaded bank.
+    """
+    if not isinstance(answers, Mapping):
+        raise InvalidArgument(
+            "answers must be a mapping of question ids to answers (a dict), "
+            f"not {type(answers).__name__}"
+        )
     if bank is None:  # only then is the YAML reading imported
         from ..bank.loader import load_questionnaire
 
         bank = load_questionnaire()
+    elif not isinstance(bank, Questionnaire):
+        raise InvalidArgument(
+            f"bank must be a Questionnaire (load_questionnaire() returns one), "
+            f"not {type(bank).__name__}"
+        )
     return triage_answer_set(bank, validate_answers(bank, answers))
