@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bank.model import Questionnaire
+from ..bounded_read import read_bounded
 from ..errors import AnswerError, InputFileError
 
 MAX_ANSWER_BYTES = 1_000_000
@@ -24,9 +25,10 @@ def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str,
     read by the fhir module against `bank` (default: the packaged bank).
     """
     try:
-        if path.stat().st_size > MAX_ANSWER_BYTES:
+        raw = read_bounded(path, MAX_ANSWER_BYTES)
+        if raw is None:
             raise InputFileError(f"{path}: file is larger than {MAX_ANSWER_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
     except UnicodeDecodeError as exc:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from ..bounded_read import read_bounded
 from ..errors import BankError, Problem
 
 MAX_BANK_BYTES = 1_000_000
@@ -61,12 +62,9 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
         return BankError([Problem(file=shown_as, line=line, message=message)])
 
     try:
-        size = path.stat().st_size
-        if size > MAX_BANK_BYTES:
-            raise unusable(
-                f"file is {size:,} bytes; a bank may be at most {MAX_BANK_BYTES:,} bytes"
-            )
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_BANK_BYTES)
+        if raw is None:
+            raise unusable(f"file is larger than {MAX_BANK_BYTES:,} bytes, the most a bank may be")
     except OSError as exc:
         raise unusable(f"cannot read the file: {exc.strerror}") from None
     try:

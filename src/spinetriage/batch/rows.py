@@ -319,6 +319,8 @@ class RowScorer:
             if record.last_line > record.line
             else ""
         )
+        if record.unreadable:
+            return (Problem(line=record.line, message=record.unreadable + spans),)
         if count < width:
             where = f"first missing column: '{columns[count]}'"
             column = columns[count]
