@@ -46,13 +46,14 @@ def score_answer_file(
     raw = read_answer_file(path, bank)
     try:
         answer_set = validate_answers(bank, raw)
+        result = triage_answer_set(bank, answer_set)
     except AnswerError as error:
         raise error.in_file(str(path)) from None
     warnings = tuple(
         Problem(file=str(path), message=f"question '{question_id}' {NOT_USED}", field=question_id)
         for question_id in answer_set.ignored
     )
-    return ScoredFile(triage_answer_set(bank, answer_set), bank, warnings)
+    return ScoredFile(result, bank, warnings)
 
 
 def interview_bank(questions: Path | None = None, output: Path | None = None) -> Questionnaire:

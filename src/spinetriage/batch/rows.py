@@ -9,7 +9,7 @@ A bad row is not scored; its problems name the line, the column and what is allo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from ..answers.validation import AnswerSet, red_flag_rules
@@ -18,7 +18,7 @@ from ..bank.dictionary import allowed_values
 from ..bank.model import Questionnaire, Rule
 from ..conditions.tree import Condition, Predicate, describe, leaves
 from ..conditions.values import AnswerValue
-from ..errors import Problem
+from ..errors import AnswerError, Problem
 from ..scoring.decision import Decision, decide, scoring_plan, triage_answer_set
 from ..scoring.result import Result
 from .layout import Checkbox, Layout, QuestionColumns
@@ -212,7 +212,11 @@ class RowScorer:
             flags = tuple(red_flag_rules(self.bank, answers))
             problem_list = self._problems(record.line, problems)
             return RowOutcome(record.line, record_id, problem_list, red_flags=flags)
-        decision = decide(self.bank, answers, self._scoring)
+        try:
+            decision = decide(self.bank, answers, self._scoring)
+        except AnswerError as error:  # no rule matches: this row is an error, the run goes on
+            problems_found = tuple(replace(p, line=record.line) for p in error.problems)
+            return RowOutcome(record.line, record_id, problems_found)
         result = None
         if self.full_result:
             in_order = {qid: answers[qid] for qid in self._order if qid in answers}

@@ -16,12 +16,17 @@ from ..bank.model import Questionnaire, Rule
 from ..conditions.compiler import compile_selection
 from ..conditions.tree import evidence
 from ..conditions.values import Answers, AnswerValue
-from ..errors import BankError, InvalidArgument, Problem
+from ..errors import AnswerError, InvalidArgument, Problem
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
 from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
 
 _tier_of = attrgetter("tier")
+#: answers no rule matches (`check` does not yet prove that the rules cover every answer set)
+NO_TIER = (
+    "no rule of the bank matches these answers, so they have no tier and were not scored "
+    "(the bank's rules must give every answer set a tier)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +83,8 @@ def decide(
     scores = compute_scores(bank, answers, plan.scales)
     rules = tuple(plan.matching_rules(answers, scores))
     if not rules:
-        raise BankError(
-            [
-                Problem(
-                    file=bank.path,
-                    where="rules",
-                    message="no rule matched these answers; "
-                    "the rules must give every answer set a tier",
-                )
-            ]
-        )
+        # the bank's gap, found on these answers: they cannot be scored, the next set may be
+        raise AnswerError([Problem(message=NO_TIER)])
     tiers = tuple(sorted(set(map(_tier_of, rules)), key=plan.tier_rank.__getitem__))
     return Decision(scores, rules, tiers)
 
