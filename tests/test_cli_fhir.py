@@ -196,5 +196,5 @@ def test_batch_writes_fhir_ndjson_one_resource_per_row(tmp_path: Path) -> None:
     assert [issue["severity"] for issue in flagged_outcome["issue"]] == ["error", "warning"]
     assert flagged_outcome["issue"][1]["diagnostics"] == (
         "not scored, but the valid answers hold a red flag (infection_fever, urgent): Fever "
-        "with back pain can mean a spinal infection."
+        "with back pain can mean an infection in the spine."
     )

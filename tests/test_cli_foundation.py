@@ -22,16 +22,18 @@ ROOT = Path(__file__).resolve().parents[1]
 RED_FLAGS = [
     "rf_bladder_bowel",
     "rf_saddle_numbness",
-    "rf_sexual_dysfunction",
+    "rf_genital_numbness",
     "rf_both_legs",
     "rf_rapid_weakness",
+    "rf_unsteady",
     "rf_fever",
+    "rf_infection_risk",
     "rf_cancer_history",
     "rf_weight_loss",
     "rf_night_pain",
     "rf_trauma",
     "rf_bone_risk",
-    "rf_infection_risk",
+    "rf_sudden_severe",
 ]
 DISABILITY = ["self_care", "lifting", "walking", "sitting", "standing", "sleeping", "social"]
 PSYCHOSOCIAL = [
@@ -46,7 +48,6 @@ PSYCHOSOCIAL = [
     "bothered",
 ]
 TREATMENTS = [
-    "physical_therapy",
     "nsaids",
     "muscle_relaxants",
     "neuropathic_agents",
@@ -76,6 +77,8 @@ REQUIRED_IDS = [
     *(f"dis_{item}" for item in DISABILITY),
     *(f"ps_{item}" for item in PSYCHOSOCIAL),
     "treatments_tried",
+    "physical_therapy_weeks",
+    "physical_therapy_response",
     *(f"{treatment}_{what}" for treatment in TREATMENTS for what in ("weeks", "helped")),
     "injection_count",
     "injection_relief_weeks",
@@ -87,6 +90,15 @@ REQUIRED_IDS = [
     "postop_walking",
     "postop_xrays",
     "postop_warning_signs",
+    # second clinical review (bank 2.0.0)
+    "age",
+    "both_legs_onset",
+    "weakness_onset",
+    "pain_worst_recheck",
+    "constant_pain",
+    "first_episode",
+    "surgery_pain_improved",
+    "pregnancy",
     "avoid_surgery",
 ]
 CSV_HEADER = "id,section,type,allowed,asked_when,required,text,sources"
@@ -136,9 +148,9 @@ def test_check_missing_file(tmp_path: Path) -> None:
 
 def test_questions_option_uses_the_other_bank(tmp_path: Path, bank: Questionnaire) -> None:
     text = default_bank_path().read_text(encoding="utf-8")
-    assert text.count('  version: "1.0.0"\n') == 1
+    assert text.count('  version: "2.0.0"\n') == 1
     other = tmp_path / "other.yaml"
-    other.write_text(text.replace('  version: "1.0.0"\n', '  version: "9.9.9"\n'), "utf-8")
+    other.write_text(text.replace('  version: "2.0.0"\n', '  version: "9.9.9"\n'), "utf-8")
     copy = spinetriage.load_questionnaire(other)
     done = run("--questions", "other.yaml", "check", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
@@ -178,7 +190,7 @@ def test_questions_table_shows_square_brackets(tmp_path: Path) -> None:
     (tmp_path / "brackets.yaml").write_text(text, encoding="utf-8")
     done = run("--questions", "brackets.yaml", "questions", cwd=tmp_path, env={"COLUMNS": "200"})
     assert (done.returncode, done.stderr) == (0, "")
-    assert "Lower back [lumbar] triage — question bank 1.0.0" in done.stdout
+    assert "Lower back [lumbar] triage — question bank 2.0.0" in done.stdout
     assert "whole number 0–2600 [weeks]" in done.stdout
 
 

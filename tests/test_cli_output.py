@@ -66,7 +66,7 @@ def test_output_file_is_private_and_complete(
 def test_markdown_to_stdout(answer_file: Path) -> None:
     done = run("--answers", str(answer_file), "--format", "markdown")
     assert done.returncode == ExitCode.OK
-    assert done.stdout.startswith("# spinetriage result: Conservative care\n")
+    assert done.stdout.startswith("# spinetriage result: Non-surgical care\n")
 
 
 def test_text_to_a_pipe_is_plain_80_columns(answer_file: Path, bank: Questionnaire) -> None:

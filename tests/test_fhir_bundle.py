@@ -60,16 +60,12 @@ def same_result(one: Result, other: Result) -> bool:
     )
 
 
-@pytest.mark.parametrize(("raw", "tier", "rule_ids"), CLINICAL_CASES)
+@pytest.mark.parametrize(("raw", "accept"), CLINICAL_CASES)
 def test_bundle_validates_and_round_trips(
-    bank: Questionnaire,
-    questionnaire: dict[str, Any],
-    raw: dict[str, Any],
-    tier: str,
-    rule_ids: tuple[str, ...],
+    bank: Questionnaire, questionnaire: dict[str, Any], raw: dict[str, Any], accept: tuple[str, ...]
 ) -> None:
     result = spinetriage.triage(raw, bank)
-    assert result.tier == tier
+    assert result.tier in accept
     assert_round_trip(bank, questionnaire, result)
 
 
@@ -107,9 +103,9 @@ def test_risk_assessment_states_tier_reasons_and_basis(bank: Questionnaire) -> N
         {
             "qualitativeRisk": {
                 "coding": [
-                    {"system": TIER_SYSTEM, "code": "urgent", "display": "Urgent assessment"}
+                    {"system": TIER_SYSTEM, "code": "urgent", "display": "Urgent assessment today"}
                 ],
-                "text": "Urgent assessment",
+                "text": "Urgent assessment today",
             },
             "rationale": f"Urgency: {result.urgency}",
         }
@@ -117,7 +113,7 @@ def test_risk_assessment_states_tier_reasons_and_basis(bank: Questionnaire) -> N
     assert risk["mitigation"] == result.action
     assert [b["reference"] for b in risk["basis"]] == urls[:-1]
     assert risk["note"][0] == {
-        "text": "Red flag: Fever with back pain can mean a spinal infection. "
+        "text": "Red flag: Fever with back pain can mean an infection in the spine. "
         "(rule infection_fever; tier urgent)"
     }
     assert len(risk["note"]) == len(result.reasons) + 1

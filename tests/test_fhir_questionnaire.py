@@ -85,11 +85,17 @@ def test_every_question_keeps_its_text_type_options_and_required(
         ]
 
 
-def test_shipped_bank_needs_no_expression_extension(items: dict[str, dict[str, Any]]) -> None:
-    """Every `when` in the packaged bank fits plain enableWhen, which every renderer reads."""
-    for item in items.values():
-        urls = [e["url"] for e in item.get("extension", [])]
-        assert ENABLE_WHEN_EXPRESSION not in urls, item["linkId"]
+def test_shipped_bank_needs_the_expression_extension_only_where_asked_again(
+    items: dict[str, dict[str, Any]],
+) -> None:
+    """Plain enableWhen, which every renderer reads, except the two questions asked again when
+    answers disagree: their `when` (an `any` of `all`s) needs the SDC FHIRPath expression."""
+    expressed = {
+        link_id
+        for link_id, item in items.items()
+        if ENABLE_WHEN_EXPRESSION in [e["url"] for e in item.get("extension", [])]
+    }
+    assert expressed == {"both_legs_onset", "pain_worst_recheck"}
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,7 @@ def _set(path: list[Any], value: Any) -> Callable[[Resource], None]:
 
 _DELETE = object()
 QR = ["entry", 0, "resource"]
-FIRST_ITEM = [*QR, "item", 0, "item", 0]  # rf_bladder_bowel
+FIRST_ITEM = [*QR, "item", 0, "item", 1]  # rf_bladder_bowel (after age)
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ FIRST_ITEM = [*QR, "item", 0, "item", 0]  # rf_bladder_bowel
         pytest.param(
             _set([*QR, "questionnaire"], f"{URL}|0.9"),
             "the QuestionnaireResponse answers version 0.9 of the questionnaire; this bank is "
-            "version 1.0.0 (use --questions with the bank of version 0.9)",
+            "version 2.0.0 (use --questions with the bank of version 0.9)",
             id="other-version",
         ),
         pytest.param(
@@ -164,19 +164,19 @@ FIRST_ITEM = [*QR, "item", 0, "item", 0]  # rf_bladder_bowel
         ),
         pytest.param(
             _set([*FIRST_ITEM, "answer"], {"valueBoolean": False}),
-            "QuestionnaireResponse.item[0] ('red_flags').item[0] ('rf_bladder_bowel').answer "
+            "QuestionnaireResponse.item[0] ('red_flags').item[1] ('rf_bladder_bowel').answer "
             "is not a list",
             id="answer-not-list",
         ),
         pytest.param(
             _set([*FIRST_ITEM, "answer", 0], {"item": []}),
-            "QuestionnaireResponse.item[0] ('red_flags').item[0] ('rf_bladder_bowel')"
+            "QuestionnaireResponse.item[0] ('red_flags').item[1] ('rf_bladder_bowel')"
             ".answer[0]: an answer needs exactly one value[x]",
             id="answer-without-value",
         ),
         pytest.param(
             _set([*FIRST_ITEM, "answer", 0], {"valueDate": "2025-01-01"}),
-            "QuestionnaireResponse.item[0] ('red_flags').item[0] ('rf_bladder_bowel')"
+            "QuestionnaireResponse.item[0] ('red_flags').item[1] ('rf_bladder_bowel')"
             ".answer[0]: valueDate is not an answer spinetriage reads (use valueBoolean, "
             "valueCoding, valueInteger, valueDecimal or valueString)",
             id="unsupported-value-type",
@@ -208,13 +208,13 @@ def test_unusable_resources_are_input_file_errors(
             ),
             [
                 "question 'rf_bladder_bowel': answered twice (again at QuestionnaireResponse"
-                ".item[1] ('symptoms').item[9] ('rf_bladder_bowel'))"
+                ".item[1] ('surgery').item[1] ('rf_bladder_bowel'))"
             ],
             id="answered-twice",
         ),
         pytest.param(
             _set(
-                [*QR, "item", 0, "item", 9, "answer", 0, "valueCoding", "system"],
+                [*QR, "item", 0, "item", 12, "answer", 0, "valueCoding", "system"],
                 "http://snomed.info/sct",
             ),
             [
@@ -224,7 +224,7 @@ def test_unusable_resources_are_input_file_errors(
             id="other-code-system",
         ),
         pytest.param(
-            _set([*QR, "item", 0, "item", 9, "answer", 0, "valueCoding"], {"display": "No"}),
+            _set([*QR, "item", 0, "item", 12, "answer", 0, "valueCoding"], {"display": "No"}),
             ["question 'rf_trauma': a coding without a code"],
             id="coding-without-code",
         ),

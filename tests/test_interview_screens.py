@@ -20,7 +20,7 @@ from spinetriage.bank.model import Questionnaire
 from spinetriage.ui.interview import Outcome, run_interview
 from spinetriage.ui.prompts import PromptIO
 from support.answer_builders import BASELINE
-from support.keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE
+from support.keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE, number
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -47,13 +47,13 @@ def test_baseline_keys_give_the_baseline_answers(bank: Questionnaire, pipe: Pipe
     assert outcome.result.tier == "conservative"
     assert outcome.note is None
     assert dict(outcome.result.answers) == validate_answers(bank, BASELINE).answers
-    assert "question 1 of about 42" in screens
+    assert "question 1 of about 47" in screens
     assert "Review your answers" in screens
 
 
 def test_going_back_once_changes_the_earlier_answer(bank: Questionnaire, pipe: PipeInput) -> None:
-    # answer "no" to the first question, go back, answer "yes": bladder/bowel is an emergency
-    keys = ["n", LEFT, "y", DOWN + ENTER, *BASELINE_KEYS[1:], SEE_RESULT]
+    # the age, then "no" to bladder/bowel, back, "yes": an emergency; carry on
+    keys = [number(40), "n", LEFT, "y", DOWN + ENTER, *BASELINE_KEYS[2:], SEE_RESULT]
     outcome, screens = interview(bank, pipe, keys)
     assert outcome.result.tier == "emergency"
     assert dict(outcome.result.answers)["rf_bladder_bowel"] is True
@@ -64,10 +64,10 @@ def test_going_back_once_changes_the_earlier_answer(bank: Questionnaire, pipe: P
 def test_emergency_then_stop_shows_the_emergency_result(
     bank: Questionnaire, pipe: PipeInput
 ) -> None:
-    outcome, _ = interview(bank, pipe, ["y", ENTER])
+    outcome, _ = interview(bank, pipe, [number(40), "y", ENTER])
     assert outcome.result.tier == "emergency"
     assert outcome.note is not None
-    assert outcome.note.startswith("You stopped after 1 question: ")
+    assert outcome.note.startswith("You stopped after 2 questions: ")
     assert [r.rule_id for r in outcome.result.red_flags] == ["ces_bladder_bowel"]
     # rules of less urgent tiers would be judged on unasked questions: left out
     assert [r.rule_id for r in outcome.result.reasons] == ["ces_bladder_bowel"]
@@ -80,21 +80,21 @@ def test_the_emergency_screen_shows_the_tier_title_as_written(
     # a bank's text is not rich markup: "[now]" must not vanish as a tag
     first = replace(bank.tiers[0], title="Emergency [now]")
     bracketed = replace(bank, tiers=(first, *bank.tiers[1:]), by_id=bank.by_id)
-    _, screens = interview(bracketed, pipe, ["y", ENTER])
+    _, screens = interview(bracketed, pipe, [number(40), "y", ENTER])
     assert "⚠ Emergency [now]" in screens
 
 
 def test_emergency_then_go_back_lets_the_answer_be_changed(
     bank: Questionnaire, pipe: PipeInput
 ) -> None:
-    keys = ["y", DOWN * 2 + ENTER, "n", *BASELINE_KEYS[1:], SEE_RESULT]
+    keys = [number(40), "y", DOWN * 2 + ENTER, "n", *BASELINE_KEYS[2:], SEE_RESULT]
     outcome, _ = interview(bank, pipe, keys)
     assert outcome.result.tier == "conservative"
 
 
 def test_review_edit_changes_one_answer(bank: Questionnaire, pipe: PipeInput) -> None:
-    # on the review: down to the first answer, change "no" to "yes", carry on, see the result
-    keys = [*BASELINE_KEYS, DOWN + ENTER, "y", DOWN + ENTER, SEE_RESULT]
+    # on the review: down to the second answer, change "no" to "yes", carry on, see the result
+    keys = [*BASELINE_KEYS, DOWN * 2 + ENTER, "y", DOWN + ENTER, SEE_RESULT]
     outcome, screens = interview(bank, pipe, keys)
     assert outcome.result.tier == "emergency"
     assert screens.count("Review your answers") == 2
@@ -111,15 +111,17 @@ def test_review_edit_asks_new_follow_ups_and_drops_old_ones(
         *BASELINE_KEYS[:treatments],
         SPACE + ENTER,  # physical therapy
         "8" + ENTER,
-        DOWN * 2 + ENTER,  # did not help
+        DOWN * 3 + ENTER,  # did not help
         *BASELINE_KEYS[treatments + 1 :],
         SEE_RESULT,
     ]
     outcome, screens = interview(bank, pipe, keys)
     answers = dict(outcome.result.answers)
     assert answers["physical_therapy_weeks"] == 8
-    assert outcome.result.tier == "interventional"
-    assert "question 41 of about 44" in screens
+    assert answers["physical_therapy_response"] == "no"
+    # back pain alone after exercise stopped helping: a combined programme (NICE NG59)
+    assert "combined_programme_after_care" in {r.rule_id for r in outcome.result.reasons}
+    assert "question 47 of about 50" in screens
 
 
 UP_SPACE_ENTER = "\x1b[A" + SPACE + ENTER
@@ -131,8 +133,8 @@ def test_running_out_of_keys_is_a_cancel(bank: Questionnaire, pipe: PipeInput) -
 
 
 def test_review_edit_asks_what_the_change_brings_in(bank: Questionnaire, pipe: PipeInput) -> None:
-    # on the review: the 14th answer is leg_pain; "one leg" brings in leg_pain_below_knee
-    keys = [*BASELINE_KEYS, DOWN * 14 + ENTER, DOWN + ENTER, "y", SEE_RESULT]
+    # on the review: the 18th answer is leg_pain; "one leg" brings in leg_pain_below_knee
+    keys = [*BASELINE_KEYS, DOWN * 18 + ENTER, DOWN + ENTER, "y", SEE_RESULT]
     outcome, screens = interview(bank, pipe, keys)
     answers = dict(outcome.result.answers)
     assert (answers["leg_pain"], answers["leg_pain_below_knee"]) == ("one_side", True)

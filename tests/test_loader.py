@@ -19,13 +19,13 @@ from support.cli_runner import run
 
 SECTIONS = [
     "red_flags",
+    "surgery",
     "symptoms",
     "diagnosis",
     "function",
     "treatments",
-    "surgery",
     "recovery",
-    "preferences",
+    "about_you",
 ]
 
 
@@ -378,15 +378,15 @@ def test_every_problem_is_reported_in_file_order(
 def test_check_names_a_duplicate_id_in_a_copy_of_the_shipped_bank(tmp_path: Path) -> None:
     lines = default_bank_path().read_text(encoding="utf-8").splitlines(keepends=True)
     first = lines.index("      - id: avoid_surgery\n")
-    block = lines[first : first + 4]  # id, type, text, sources
+    block = lines[first : first + 5]  # id, type, text, help, sources
     assert block[-1].startswith("        sources:")
-    copy = [*lines[: first + 4], *block, *lines[first + 4 :]]
+    copy = [*lines[: first + 5], *block, *lines[first + 5 :]]
     (tmp_path / "questions-copy.yaml").write_text("".join(copy), encoding="utf-8")
     done = run("check", "questions-copy.yaml", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == (
-        f"questions-copy.yaml:{first + 5}: question 'avoid_surgery': duplicate question id "
+        f"questions-copy.yaml:{first + 6}: question 'avoid_surgery': duplicate question id "
         f"'avoid_surgery' (first at line {first + 1})\n"
         "1 problem found; the bank was not used.\n"
     )

@@ -35,7 +35,7 @@ def _yaml_answers(weeks: str) -> str:
 @pytest.mark.parametrize(
     ("written", "weeks"),
     [
-        pytest.param("013", 13, id="leading-zero-is-not-octal"),
+        pytest.param("012", 12, id="leading-zero-is-not-octal"),
         pytest.param("010", 10, id="ten"),
         pytest.param("+3", 3, id="sign"),
         pytest.param("3.0", 3, id="decimal-point"),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from spinetriage.bank.model import Questionnaire
 from spinetriage.errors import ExitCode
 from spinetriage.signals import STOP_SIGNALS
 from support.answer_builders import answers
@@ -122,7 +123,7 @@ def test_a_run_started_ignoring_sighup_carries_on(tmp_path: Path) -> None:
 @pytest.mark.pty
 @pytest.mark.parametrize(("signum", "code"), STOPS[1:])
 def test_a_stopped_interview_saves_nothing(
-    tmp_path: Path, signum: signal.Signals, code: ExitCode
+    tmp_path: Path, bank: Questionnaire, signum: signal.Signals, code: ExitCode
 ) -> None:
     child = pexpect.spawn(
         SPINETRIAGE,
@@ -134,7 +135,7 @@ def test_a_stopped_interview_saves_nothing(
         timeout=TIMEOUT,
     )
     try:
-        child.expect("Since this back or leg problem began")
+        child.expect(re.escape(bank.questions[0].text[:30]))  # the first question is on screen
         child.kill(signum)
         child.expect(pexpect.EOF)
         output = child.before

@@ -29,24 +29,39 @@ from support.answer_builders import BASELINE, answers, with_treatments
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SPINETRIAGE_UPDATE_GOLDEN") == "1"
 
+_SPONDYLOLISTHESIS = {
+    "diagnosis_known": "yes",
+    "diagnoses": "spondylolisthesis;degenerative_disc_disease",
+    "spine_levels": "l5_s1",
+    "imaging_done": "xray;mri",
+    "imaging_matches": "yes",
+    "pain_worst": 8,
+    "symptom_weeks": 30,
+    "morning_stiffness": "no",
+    "inflammatory_conditions": "none",
+}
 CASES: dict[str, tuple[dict[str, Any], str]] = {
     "emergency": (answers(rf_bladder_bowel="yes", rf_fever="yes"), "emergency"),
     "urgent": (answers(rf_cancer_history="yes", rf_weight_loss="yes"), "urgent"),
     "fusion": (
-        with_treatments(
-            "physical_therapy",
-            "injections",
-            diagnosis_known="yes",
-            diagnoses="degenerative_disc_disease;foraminal_stenosis",
-            spine_levels="l5_s1",
-            pain_worst=8,
-            symptom_weeks=30,
-            avoid_surgery="no",
-        ),
+        with_treatments("physical_therapy", avoid_surgery="no", **_SPONDYLOLISTHESIS),
         "fusion",
     ),
-    "decompression": (answers(leg_weakness="significant"), "surgical_decompression"),
-    "interventional": (with_treatments("physical_therapy", "nsaids"), "interventional"),
+    # the same person, who would rather avoid surgery: fusion is set aside
+    "avoiding_surgery": (
+        with_treatments("physical_therapy", avoid_surgery="yes", **_SPONDYLOLISTHESIS),
+        "conservative",
+    ),
+    "decompression": (
+        answers(leg_weakness="significant", weakness_onset="longstanding"),
+        "surgical_decompression",
+    ),
+    "interventional": (
+        with_treatments(
+            "physical_therapy", "nsaids", leg_pain="one_side", leg_pain_below_knee="yes"
+        ),
+        "interventional",
+    ),
     "conservative": (BASELINE, "conservative"),
     "postop": (
         answers(
@@ -84,7 +99,7 @@ def test_summary_golden(bank: Questionnaire, case: str) -> None:
     check_golden(f"summary_{case}.txt", render_text(result_for(bank, case), bank))
 
 
-@pytest.mark.parametrize("case", ["emergency", "fusion", "postop"])
+@pytest.mark.parametrize("case", ["emergency", "fusion", "avoiding_surgery", "postop"])
 def test_markdown_golden(bank: Questionnaire, case: str) -> None:
     check_golden(f"result_{case}.md", render_markdown(result_for(bank, case), bank))
 
@@ -104,16 +119,27 @@ def test_summary_ladder_marks_the_tier_and_lists_every_tier(bank: Questionnaire)
     for tier in bank.tiers:
         assert tier.title in ladder
     (here,) = [line for line in ladder.splitlines() if "you are here" in line]
-    assert "▶ Interventional and complementary care" in here
-    (also,) = [line for line in ladder.splitlines() if "also matched" in line]
-    assert "Conservative care" in also
+    assert "▶ Injections and other treatments" in here
+    also = [line for line in ladder.splitlines() if "also matched" in line]
+    assert any("Non-surgical care" in line for line in also)
+
+
+def test_a_set_aside_tier_is_shown_if_the_person_changes_their_mind(bank: Questionnaire) -> None:
+    text = render_text(result_for(bank, "avoiding_surgery"), bank)
+    ladder = text.split("Where you stand")[1].split("least urgent")[0]
+    rungs = ladder.split("┃")  # a rung's note may wrap onto lines of its own
+    (fusion,) = [rung for rung in rungs if "Fusion consultation" in rung]
+    assert "also matched, if you change your mind" in " ".join(fusion.split())
+    (here,) = [rung for rung in rungs if "you are here" in rung]
+    assert "Non-surgical care" in here
+    assert "Fusion consultation (if you change your mind about surgery)" in text
 
 
 def test_summary_shows_answers_as_labels(bank: Questionnaire) -> None:
     text = render_text(result_for(bank, "interventional"), bank)
-    assert "Did physical therapy help?" in text
-    assert "No, or it made things worse" in text
-    assert "physical_therapy_helped" not in text
+    assert "Has the physiotherapy helped?" in text
+    assert "No, or things got worse" in text
+    assert "physical_therapy_response" not in text
 
 
 def test_summary_shows_source_keys_in_brackets(bank: Questionnaire) -> None:
@@ -124,8 +150,8 @@ def test_summary_shows_source_keys_in_brackets(bank: Questionnaire) -> None:
 def test_summary_without_bank_falls_back_to_codes(bank: Questionnaire) -> None:
     text = render_text(result_for(bank, "interventional"))
     assert "Where you stand" not in text
-    assert "physical_therapy_helped" in text
-    assert "INTERVENTIONAL AND COMPLEMENTARY CARE" in text
+    assert "physical_therapy_response" in text
+    assert "INJECTIONS AND OTHER TREATMENTS" in text
 
 
 def test_summary_note_is_shown(bank: Questionnaire) -> None:

@@ -23,7 +23,7 @@ from spinetriage.answers.validation import asked_questions, validate_answers
 from spinetriage.bank.loader import default_bank_path
 from spinetriage.bank.model import Questionnaire
 from support.answer_builders import BASELINE
-from support.keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT
+from support.keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT, number
 
 pytestmark = [pytest.mark.pty, pytest.mark.timeout(120)]
 
@@ -88,38 +88,39 @@ def test_interview_with_back_and_a_review_change(
     child.send(LEFT)
     child.expect(r"question 1 of about \d+")
     child.expect(opening(path[0].text))
+    child.send(BACKSPACE * 2)  # the age given before is offered again: type it anew
     for question, keys in zip(path, BASELINE_KEYS, strict=True):
         if question is not path[0]:
             child.expect(opening(question.text))
         child.send(keys)
 
-    # the review: down to "How bad is your pain right now" (the 19th answer), change 4 to 8
+    # the review: down to "How bad is your pain right now" (the 23rd answer), change 4 to 5
     child.expect("Check your answers")
-    child.send(DOWN * 19 + ENTER)
+    child.send(DOWN * 23 + ENTER)
     child.expect(opening(bank.question("pain_now").text))
-    child.send(BACKSPACE + "8" + ENTER)
+    child.send(BACKSPACE + "5" + ENTER)
     child.expect("Changed: How bad is your pain right now")
     child.send(ENTER)
 
-    child.expect("CONSERVATIVE CARE")
+    child.expect("NON-SURGICAL CARE")
     child.expect("◀ you are here")
-    child.expect(r"8/10 now")
+    child.expect(r"5/10 now")
     child.expect("Please note")
     child.expect("Saved the markdown result to result.md")
     assert finish(child) == 0
     saved = tmp_path / "result.md"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     text = saved.read_text(encoding="utf-8")
-    assert text.startswith("# spinetriage result: Conservative care\n")
-    assert "| Pain | 8/10 now" in text
+    assert text.startswith("# spinetriage result: Non-surgical care\n")
+    assert "| Pain | 5/10 now" in text
 
 
 @pytest.mark.parametrize(
     ("keys_before", "key"),
     [
         pytest.param([], CTRL_C, id="ctrl-c-first-question"),
-        pytest.param(BASELINE_KEYS[:18], CTRL_C, id="ctrl-c-number"),
-        pytest.param(BASELINE_KEYS[:22], CTRL_D, id="ctrl-d-checkbox"),
+        pytest.param(BASELINE_KEYS[:22], CTRL_C, id="ctrl-c-number"),
+        pytest.param(BASELINE_KEYS[:28], CTRL_D, id="ctrl-d-checkbox"),
     ],
 )
 def test_cancel_leaves_nothing(
@@ -147,6 +148,8 @@ def test_emergency_answer_is_reported_at_once_and_stop_shows_the_result(
     spawn: list[pexpect.spawn],
 ) -> None:
     child = start(spawn)
+    child.expect("How old are you")
+    child.send(number(40))
     child.expect("Since this back or leg problem began")
     child.send("y")
     child.expect("Your answer can be a sign of a medical emergency")
@@ -154,7 +157,7 @@ def test_emergency_answer_is_reported_at_once_and_stop_shows_the_result(
     child.expect("Stop here and see what to do now")
     child.send(ENTER)
     child.expect("EMERGENCY")
-    child.expect("You stopped after 1 question: ")
+    child.expect("You stopped after 2 questions: ")
     assert finish(child) == 0
 
 
@@ -184,7 +187,7 @@ def test_summary_colour_in_a_terminal(
         encoding="utf-8",
     )
     assert status == 0
-    assert "CONSERVATIVE CARE" in output
+    assert "NON-SURGICAL CARE" in output
     assert bool(ANSI_COLOUR.search(output)) is coloured
 
 

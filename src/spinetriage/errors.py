@@ -6,9 +6,10 @@ traceback is shown only with `--debug`, and never with local variables (they may
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -89,11 +90,19 @@ class BankError(SpinetriageError):
 class AnswerError(SpinetriageError):
     """An answer set (file, row or response) is missing an answer or holds an invalid one."""
 
-    def __init__(self, problems: Sequence[Problem], red_flags: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        red_flags: tuple[str, ...] = (),
+        valid_answers: Mapping[str, Any] | None = None,
+    ) -> None:
         self.problems = tuple(problems)
         #: reasons of red-flag rules that hold on the answers that were valid: reported even
         #: though nothing is scored, so a red flag in a refused answer set is never silent
         self.red_flags = red_flags
+        #: the typed answers that were valid (scoring finds their red flags: `flagged`); never
+        #: part of the message, which must not show answers
+        self.valid_answers: Mapping[str, Any] = valid_answers or {}
         lines = [
             *(str(p) for p in self.problems),
             *(f"not scored, but the valid answers hold a red flag: {r}" for r in red_flags),
@@ -102,7 +111,13 @@ class AnswerError(SpinetriageError):
 
     def in_file(self, file: str) -> AnswerError:
         """The same problems, found in `file` (the caller read the answers from it)."""
-        return AnswerError([replace(p, file=file) for p in self.problems], self.red_flags)
+        return AnswerError(
+            [replace(p, file=file) for p in self.problems], self.red_flags, self.valid_answers
+        )
+
+    def flagged(self, red_flags: tuple[str, ...]) -> AnswerError:
+        """The same problems, naming the red flags the valid answers hold."""
+        return AnswerError(self.problems, red_flags, self.valid_answers)
 
 
 class InputFileError(SpinetriageError):

@@ -19,7 +19,7 @@ that decide which answers a file must hold (answers.validation.asked_questions).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -27,7 +27,7 @@ from .answers.validation import AnswerSet, asked_questions
 from .bank.model import Question, Questionnaire, Rule, Section
 from .conditions.values import AnswerValue
 from .errors import AnswerError, Problem
-from .scoring.scores import compute_scores
+from .scoring.matching import certain_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +46,21 @@ class Progress:
     starts_section: bool
 
 
-def emergency_rules(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> tuple[Rule, ...]:
-    """The rules of the most urgent tier (the bank's first) that these answers already meet.
+def emergency_rules(
+    bank: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    decided: Collection[str] | None = None,
+) -> tuple[Rule, ...]:
+    """The rules of the most urgent tier (the bank's first) that these answers make certain.
 
-    The same rules and the same facts (answers and derived scores) as scoring, so the
-    interview can say at once what the final result will say.
+    The one rule matcher scoring uses (the same rules, answers and derived scores), so the
+    interview says at once what the final result will say. `decided`: the questions settled so
+    far (default: all of them); a rule that holds only because a question still to come has no
+    answer yet (a `not`, an "asked again" question) is not certain, so it does not alert.
     """
     most_urgent = bank.tiers[0].id
-    facts = {**answers, **compute_scores(bank, answers).rule_values()}
-    return tuple(
-        rule
-        for rule in bank.rules
-        if rule.tier == most_urgent and rule.matches is not None and rule.matches(facts)
-    )
+    settled = [q.id for q in bank.questions] if decided is None else decided
+    return tuple(r for r in certain_rules(bank, answers, settled) if r.tier == most_urgent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +125,18 @@ class Interview:
         return AnswerSet({q.id: self.answers[q.id] for q in self.path if q.id in self.answers})
 
     @property
+    def decided(self) -> list[str]:
+        """The questions settled so far: every question before the one on screen in the bank's
+        order (answered, or not asked), and any answered later one (after the review)."""
+        if self.current is None:
+            return [q.id for q in self.bank.questions]
+        ids = [q.id for q in self.bank.questions]
+        return list(dict.fromkeys([*ids[: ids.index(self.current)], *self.answers]))
+
+    @property
     def emergencies(self) -> tuple[Rule, ...]:
-        """Emergency rules that the answers so far meet."""
-        return emergency_rules(self.bank, self.answers)
+        """Emergency rules that the answers so far make certain."""
+        return emergency_rules(self.bank, self.answers, self.decided)
 
     def new_emergencies(self) -> tuple[Rule, ...]:
         """Emergency rules met now that the person has not yet been told about."""
@@ -146,15 +157,15 @@ class Interview:
         later = path[ids.index(self.current) + 1 :]
         if self.reviewed:
             later = [q for q in later if q.id not in kept]
-        still_met = {r.id for r in emergency_rules(self.bank, kept)}
-        return replace(
+        moved = replace(
             self,
             answers=MappingProxyType(kept),
             current=later[0].id if later else None,
             reviewed=self.reviewed or not later,
-            alerted=self.alerted & still_met,
             dropped=dropped,
         )
+        still_met = {r.id for r in moved.emergencies}
+        return replace(moved, alerted=self.alerted & still_met)
 
     def back(self) -> Interview:
         """The previous question that applies; from the review screen, the last one."""

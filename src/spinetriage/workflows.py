@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import read_answer_file, validate_answers
+from .answers import read_answer_file
 from .bank import Questionnaire, load_questionnaire
 from .errors import AnswerError, Problem
 from .output_files import check_writable, refuse_overwriting
-from .scoring import Result, triage_answer_set
+from .scoring import Result, check_answers, triage_answer_set
 
 NOT_USED = "was answered but would not be asked given the other answers; its answer was not used"
 
@@ -45,7 +45,7 @@ def score_answer_file(
     bank = load_questionnaire(questions)
     raw = read_answer_file(path, bank)
     try:
-        answer_set = validate_answers(bank, raw)
+        answer_set = check_answers(bank, raw)
         result = triage_answer_set(bank, answer_set)
     except AnswerError as error:
         raise error.in_file(str(path)) from None

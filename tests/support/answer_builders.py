@@ -19,22 +19,22 @@ __all__ = [
     "with_treatments",
 ]
 
-#: the tier ids, most urgent first, as the issue fixes them
+#: the tier ids, most urgent first (bank 2.0.0: regenerative below non-surgical care)
 TIER_ORDER = (
     "emergency",
     "urgent",
     "fusion",
     "surgical_decompression",
-    "regenerative",
     "interventional",
     "conservative",
+    "regenerative",
     "postop",
 )
 #: red-flag questions whose "yes" means suspected cauda equina or progressive deficit
 EMERGENCY_FLAGS = (
     "rf_bladder_bowel",
     "rf_saddle_numbness",
-    "rf_sexual_dysfunction",
+    "rf_genital_numbness",
     "rf_both_legs",
     "rf_rapid_weakness",
 )
@@ -47,9 +47,18 @@ def answers(**changes: Any) -> dict[str, Any]:
 
 
 def tried(treatment: str, weeks: int = 8, helped: str = "no") -> dict[str, Any]:
-    """Follow-up answers for one treatment (combine codes in treatments_tried yourself)."""
+    """Follow-up answers for one treatment (combine codes in treatments_tried yourself).
+
+    Physiotherapy's response has its own choices: `helped` "no" and "partly" map to "no" and
+    "stopped_helping", "yes" to "helped_enough".
+    """
     if treatment == "injections":
         return {"injection_count": 2, "injection_relief_weeks": 2, "injections_helped": helped}
+    if treatment == "medial_branch_block":
+        return {"medial_branch_block_relief": "yes" if helped == "yes" else "no"}
+    if treatment == "physical_therapy":
+        response = {"yes": "helped_enough", "partly": "stopped_helping"}.get(helped, helped)
+        return {"physical_therapy_weeks": weeks, "physical_therapy_response": response}
     return {f"{treatment}_weeks": weeks, f"{treatment}_helped": helped}
 
 

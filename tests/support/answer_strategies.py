@@ -30,12 +30,24 @@ def _raw_value(draw: st.DrawFn, question: Question) -> Any:
 
 @st.composite
 def answer_sets(draw: st.DrawFn, bank: Questionnaire) -> dict[str, Any]:
-    """A complete raw answer set: every question the bank would ask gets a valid answer."""
+    """A complete raw answer set: every question the bank would ask gets a valid answer (one
+    that is not required is sometimes left blank, as a form may leave it)."""
+    return completed(draw, bank, {})
+
+
+def completed(draw: st.DrawFn, bank: Questionnaire, given: dict[str, Any]) -> dict[str, Any]:
+    """`given` made a complete, valid answer set: its answers to questions the bank asks are
+    kept, questions it no longer asks are dropped, and new follow-ups get drawn answers."""
     raw: dict[str, Any] = {}
     typed: dict[str, AnswerValue] = {}
     for question in bank.questions:
         if question.asked_if is not None and not question.asked_if(typed):
             continue
-        raw[question.id] = _raw_value(draw, question)
+        if question.id in given:
+            raw[question.id] = given[question.id]
+        elif not question.required and draw(st.booleans()):
+            continue
+        else:
+            raw[question.id] = _raw_value(draw, question)
         typed[question.id] = parse_value(question, raw[question.id])
     return raw

@@ -18,21 +18,25 @@ def number(value: int) -> str:
     return f"{value}{ENTER}"
 
 
-#: one answer a screen, answering like spinetriage.batch.template.BASELINE (three weeks of pain,
-#: no red flags, nothing tried: conservative care); red flags answered with y/n shortcuts
+#: one answer a screen, answering like spinetriage.batch.template.BASELINE (a 40-year-old with
+#: three weeks of pain, no red flags, nothing tried: non-surgical care); yes/no with y/n shortcuts
 BASELINE_KEYS: list[str] = [
-    *["n"] * 9,  # rf_bladder_bowel .. rf_night_pain
+    number(40),  # age
+    *["n"] * 11,  # rf_bladder_bowel .. rf_night_pain
     ENTER,  # rf_trauma: No injury or fall
     "n",  # rf_bone_risk
-    "n",  # rf_infection_risk
+    "n",  # rf_sudden_severe
+    "n",  # had_spine_surgery
     "y",  # back_pain
     ENTER,  # leg_pain: No leg pain
-    "n",  # numbness
-    "n",  # tingling
+    ENTER,  # numbness: No
+    ENTER,  # tingling: No
     ENTER,  # leg_weakness: No weakness
     DOWN + ENTER,  # walking_tolerance: More than 30 minutes
     number(4),  # pain_now
     number(6),  # pain_worst
+    "n",  # constant_pain
+    "n",  # first_episode
     number(3),  # symptom_weeks
     "n",  # diagnosis_known
     DOWN * 3 + SPACE + ENTER,  # imaging_done: None
@@ -40,6 +44,6 @@ BASELINE_KEYS: list[str] = [
     *["n"] * 8,  # ps_* yes/no items
     DOWN * 2 + ENTER,  # ps_bothered: Moderately
     UP + SPACE + ENTER,  # treatments_tried: None of these (up wraps to the last)
-    "n",  # had_spine_surgery
+    DOWN * 2 + ENTER,  # pregnancy: No, or this does not apply to me
     "y",  # avoid_surgery
 ]

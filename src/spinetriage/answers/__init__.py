@@ -9,7 +9,7 @@ JSON or YAML file, or a FHIR QuestionnaireResponse.
 from __future__ import annotations
 
 from .files import read_answer_file
-from .validation import AnswerSet, asked_questions, red_flag_rules, validate_answers
+from .validation import AnswerSet, asked_questions, validate_answers
 from .values import NO, YES, InvalidValue, is_blank, parse_value, shown_value
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "is_blank",
     "parse_value",
     "read_answer_file",
-    "red_flag_rules",
     "shown_value",
     "validate_answers",
 ]

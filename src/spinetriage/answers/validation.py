@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..bank.dictionary import allowed_values
-from ..bank.model import Question, Questionnaire, Rule
+from ..bank.model import Question, Questionnaire
 from ..conditions.values import AnswerValue
 from ..errors import AnswerError, Problem
 from .values import InvalidValue, is_blank, parse_value
@@ -23,15 +23,6 @@ class AnswerSet:
     answers: dict[str, AnswerValue]
     #: answered, but the bank would not have asked them given the other answers: not used
     ignored: tuple[str, ...] = ()
-
-
-def red_flag_rules(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> list[Rule]:
-    """The red-flag rules that hold on answers, which may be incomplete (some were invalid).
-
-    Red-flag conditions only test that something was answered (yes, or a warning sign ticked),
-    so the answers that were valid are enough to find them.
-    """
-    return [r for r in bank.rules if r.red_flag and r.matches is not None and r.matches(answers)]
 
 
 def asked_questions(bank: Questionnaire, answers: Mapping[str, AnswerValue]) -> list[Question]:
@@ -84,6 +75,6 @@ def validate_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSe
         except InvalidValue as exc:
             problems.append(Problem.of_question(question.id, str(exc)))
     if problems:
-        flags = red_flag_rules(bank, answers)
-        raise AnswerError(problems, tuple(f"{r.reason} {bank.tier(r.tier).action}" for r in flags))
+        # scoring names the red flags these valid answers hold (scoring.check_answers)
+        raise AnswerError(problems, valid_answers=answers)
     return AnswerSet(answers, tuple(ignored))

@@ -95,7 +95,7 @@ class _BankBuilder:
         if "definitions" in top:
             self.rules.definitions(top["definitions"], parser)
         questions = tuple(self.questions.with_condition(i, d, parser) for i, d in enumerate(drafts))
-        tiers = self.rules.tiers(top["tiers"]) if "tiers" in top else ()
+        tiers = self.rules.tiers(top["tiers"], parser) if "tiers" in top else ()
         tier_ids = {t.id for t in tiers}
         rules = self.rules.rules(top["rules"], parser, tier_ids) if "rules" in top else ()
         bank_meta = {k: self.r.text(v, "bank", k) for k, v in (meta or {}).items()}

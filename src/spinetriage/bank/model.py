@@ -80,6 +80,10 @@ class TierOption:
     description: str
     source: str
     evidence: str | None = None
+    #: shown only to the people it fits (None: to everyone in the tier)
+    when: Condition | None = None
+    #: compiled `when`, over answers and derived scores
+    fits: Predicate | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,10 @@ class Tier:
     sources: tuple[str, ...]
     risks: tuple[str, ...] = ()
     evidence_notes: tuple[str, ...] = ()
+    #: when this holds and a less urgent tier matched too, that tier is the headline and this
+    #: one is shown as "also matched, if you change your mind" (a stated preference)
+    set_aside_when: Condition | None = None
+    set_aside_if: Predicate | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +113,10 @@ class Rule:
     line: int
     red_flag: bool = False
     matches: Predicate | None = field(default=None, compare=False, repr=False)
+    #: what to do, specific to what this rule found (None: the tier's action)
+    action: str | None = None
+    #: a note where a source document and a guideline disagree about this
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

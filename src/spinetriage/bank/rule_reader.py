@@ -36,14 +36,14 @@ class RuleReader:
             if condition is not None:
                 parser.definitions[name] = condition
 
-    def tiers(self, node: yaml.Node) -> tuple[Tier, ...]:
+    def tiers(self, node: yaml.Node, parser: ConditionParser) -> tuple[Tier, ...]:
         tiers: list[Tier] = []
         for item in self.r.sequence(node, "tiers", "tiers"):
             fields = self.r.mapping(
                 item,
                 "tier",
                 ("id", "title", "urgency", "action", "options", "watch_for", "sources"),
-                ("risks", "evidence_notes"),
+                ("risks", "evidence_notes", "set_aside_when"),
             )
             if not fields or "id" not in fields:
                 continue
@@ -61,7 +61,12 @@ class RuleReader:
                 self.r.sequence(fields["options"], where, "options") if "options" in fields else []
             )
             options = tuple(
-                o for o in (self._option(n, where) for n in option_nodes) if o is not None
+                o for o in (self._option(n, where, parser) for n in option_nodes) if o is not None
+            )
+            set_aside = (
+                parser.parse(fields["set_aside_when"], where)
+                if "set_aside_when" in fields
+                else None
             )
             lists = {
                 k: self.r.texts(fields[k], where, k)
@@ -82,12 +87,16 @@ class RuleReader:
                     sources,
                     lists.get("risks", ()),
                     lists.get("evidence_notes", ()),
+                    set_aside,
+                    compile_condition(set_aside) if set_aside is not None else None,
                 )
             )
         return tuple(tiers)
 
-    def _option(self, node: yaml.Node, where: str) -> TierOption | None:
-        fields = self.r.mapping(node, where, ("name", "description", "source"), ("evidence",))
+    def _option(self, node: yaml.Node, where: str, parser: ConditionParser) -> TierOption | None:
+        fields = self.r.mapping(
+            node, where, ("name", "description", "source"), ("evidence", "when")
+        )
         if not fields or len(fields.keys() & {"name", "description", "source"}) < 3:
             return None
         name = self.r.text(fields["name"], where, "option name")
@@ -96,9 +105,11 @@ class RuleReader:
         evidence = (
             self.r.text(fields["evidence"], where, "evidence") if "evidence" in fields else None
         )
+        when = parser.parse(fields["when"], where) if "when" in fields else None
         if name is None or description is None or source is None:
             return None
-        return TierOption(name, description, source, evidence)
+        fits = compile_condition(when) if when is not None else None
+        return TierOption(name, description, source, evidence, when, fits)
 
     def rules(
         self, node: yaml.Node, parser: ConditionParser, tier_ids: set[str]
@@ -107,7 +118,10 @@ class RuleReader:
         seen: dict[str, int] = {}
         for item in self.r.sequence(node, "rules", "rules"):
             fields = self.r.mapping(
-                item, "rule", ("id", "tier", "reason", "sources", "when"), ("red_flag",)
+                item,
+                "rule",
+                ("id", "tier", "reason", "sources", "when"),
+                ("red_flag", "action", "evidence"),
             )
             if not fields or "id" not in fields:
                 continue
@@ -137,6 +151,9 @@ class RuleReader:
                 if "red_flag" in fields
                 else False
             )
+            notes = {
+                k: self.r.text(fields[k], where, k) for k in ("action", "evidence") if k in fields
+            }
             if tier is None or reason is None or when is None:
                 continue
             rules.append(
@@ -149,6 +166,8 @@ class RuleReader:
                     line_of(fields["id"]),
                     bool(red_flag),
                     compile_condition(when),
+                    notes.get("action"),
+                    notes.get("evidence"),
                 )
             )
         return tuple(rules)

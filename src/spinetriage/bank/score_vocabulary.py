@@ -44,6 +44,9 @@ class ScoreSpec:
     unit: str = ""
     #: a LOINC code for the Observation, only where one is verified to mean exactly this score
     loinc: str | None = None
+    #: what a derived score is worked out from: score scales (a question's `score_as`) or
+    #: question ids; a search over answer sets knows the score once these are all decided
+    made_from: tuple[str, ...] = ()
 
 
 SCORES: tuple[ScoreSpec, ...] = (
@@ -53,6 +56,7 @@ SCORES: tuple[ScoreSpec, ...] = (
         "disability_percent",
         QuestionType.NUMBER,
         label="Disability score (%)",
+        made_from=("disability",),
         fhir_title="Disability, percent (Oswestry method)",
         unit="%",
     ),
@@ -61,6 +65,7 @@ SCORES: tuple[ScoreSpec, ...] = (
         QuestionType.SINGLE_CHOICE,
         DISABILITY_BANDS,
         label="Disability level",
+        made_from=("disability",),
         fhir_title="Disability band (Oswestry method)",
     ),
     ScoreSpec("duration_weeks", QuestionType.INTEGER, derived=False),
@@ -69,18 +74,21 @@ SCORES: tuple[ScoreSpec, ...] = (
         QuestionType.SINGLE_CHOICE,
         DURATION_BANDS,
         label="Duration of symptoms",
+        made_from=("symptom_weeks",),
         fhir_title="Duration of symptoms (ACP 2017 bands)",
     ),
     ScoreSpec(
         "psychosocial_total",
         QuestionType.INTEGER,
         label="Psychosocial score (of 9)",
+        made_from=("psychosocial", "psychosocial_distress"),
         fhir_title="Psychosocial total, 0 to 9 (STarT Back method)",
     ),
     ScoreSpec(
         "psychosocial_distress",
         QuestionType.INTEGER,
         label="Distress score (of 5)",
+        made_from=("psychosocial_distress",),
         fhir_title="Psychosocial distress subscale, 0 to 5 (STarT Back method)",
     ),
     ScoreSpec(
@@ -88,12 +96,14 @@ SCORES: tuple[ScoreSpec, ...] = (
         QuestionType.SINGLE_CHOICE,
         RISK_LEVELS,
         label="Psychosocial risk",
+        made_from=("psychosocial", "psychosocial_distress"),
         fhir_title="Psychosocial risk (STarT Back method)",
     ),
     ScoreSpec(
         "failed_treatment_count",
         QuestionType.INTEGER,
         label="Treatments that did not help enough",
+        made_from=("treatment_response",),
         fhir_title="Treatments tried that did not help enough",
     ),
 )

@@ -12,14 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
-from ..answers.validation import AnswerSet, red_flag_rules
+from ..answers.validation import AnswerSet
 from ..answers.values import NO, YES, InvalidValue, parse_value, shown_value
 from ..bank.dictionary import allowed_values
 from ..bank.model import Questionnaire, Rule
 from ..conditions.tree import Condition, Predicate, describe, leaves
 from ..conditions.values import AnswerValue
 from ..errors import AnswerError, Problem
-from ..scoring.decision import Decision, decide, scoring_plan, triage_answer_set
+from ..scoring.decision import Decision, decide, triage_answer_set
+from ..scoring.matching import red_flags_in, rule_matcher
 from ..scoring.result import Result
 from .layout import Checkbox, Layout, QuestionColumns
 from .reader import NUL_MARK, Record
@@ -145,7 +146,7 @@ class RowScorer:
         self.bank = bank
         self.layout = layout
         self.full_result = full_result
-        self._scoring = scoring_plan(bank)
+        self._matcher = rule_matcher(bank)
         self._ticks: dict[str, bool | _Refused | None] = {}
         # questions with the same `when` share one predicate, so that a run of them (a
         # treatment's follow-ups) tests it once: their `when` can only read answers given before
@@ -209,11 +210,11 @@ class RowScorer:
                 # not asked, yet something is written in its cells: see what
                 self._walk(steps, cells, answers, ignored, problems, asked_if, False)
         if problems:
-            flags = tuple(red_flag_rules(self.bank, answers))
+            flags = red_flags_in(self.bank, answers)
             problem_list = self._problems(record.line, problems)
             return RowOutcome(record.line, record_id, problem_list, red_flags=flags)
         try:
-            decision = decide(self.bank, answers, self._scoring)
+            decision = decide(self.bank, answers, self._matcher)
         except AnswerError as error:  # no rule matches: this row is an error, the run goes on
             problems_found = tuple(replace(p, line=record.line) for p in error.problems)
             return RowOutcome(record.line, record_id, problems_found)

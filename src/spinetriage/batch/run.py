@@ -104,7 +104,7 @@ def run_batch(
                         if errors is not None:
                             errors.write(outcome)
                     else:
-                        summary.tiers[outcome.decision.tiers[0]] += 1
+                        summary.tiers[outcome.decision.tier] += 1
                     if progress is not None and summary.rows % PROGRESS_EVERY == 0:
                         progress.update(summary.rows, source.bytes_read())
                 if progress is not None:

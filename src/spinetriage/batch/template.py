@@ -15,16 +15,18 @@ from ..bank.model import Questionnaire
 from ..errors import AnswerError
 from .layout import DEFAULT_ID_COLUMN
 
-#: every red-flag question answered no (and no injury or fall), in bank order
+#: every warning-sign question answered no (and no injury or fall), in bank order
 NO_RED_FLAGS: dict[str, object] = {
     **dict.fromkeys(
         (
             "rf_bladder_bowel",
             "rf_saddle_numbness",
-            "rf_sexual_dysfunction",
+            "rf_genital_numbness",
             "rf_both_legs",
             "rf_rapid_weakness",
+            "rf_unsteady",
             "rf_fever",
+            "rf_infection_risk",
             "rf_cancer_history",
             "rf_weight_loss",
             "rf_night_pain",
@@ -33,7 +35,7 @@ NO_RED_FLAGS: dict[str, object] = {
     ),
     "rf_trauma": "none",
     "rf_bone_risk": False,
-    "rf_infection_risk": False,
+    "rf_sudden_severe": False,
 }
 DISABILITY_ITEMS = tuple(
     f"dis_{item}"
@@ -47,18 +49,23 @@ PSYCHOSOCIAL_YES_NO = tuple(
     )
 )
 
-#: A synthetic person with three weeks of back pain, no red flag, no leg symptoms and nothing
-#: tried yet: conservative care. The first example row, and the baseline the tests vary.
+#: A synthetic 40-year-old with three weeks of back pain, no warning sign, no leg symptoms, no
+#: operation and nothing tried yet: non-surgical care. The first example row, and the baseline
+#: the tests vary.
 BASELINE: dict[str, object] = {
+    "age": 40,
     **NO_RED_FLAGS,
+    "had_spine_surgery": False,
     "back_pain": True,
     "leg_pain": "none",
-    "numbness": False,
-    "tingling": False,
+    "numbness": "none",
+    "tingling": "none",
     "leg_weakness": "none",
     "walking_tolerance": "over_30_min",
     "pain_now": 4,
     "pain_worst": 6,
+    "constant_pain": False,
+    "first_episode": False,
     "symptom_weeks": 3,
     "diagnosis_known": False,
     "imaging_done": "none",
@@ -66,26 +73,18 @@ BASELINE: dict[str, object] = {
     **dict.fromkeys(PSYCHOSOCIAL_YES_NO, False),
     "ps_bothered": "moderately",
     "treatments_tried": "none",
-    "had_spine_surgery": False,
+    "pregnancy": "no",
     "avoid_surgery": True,
 }
 
-#: (record id, answers); the id ends with the tier the answers lead to
+#: (record id, answers); the id names the tier the answers lead to
 EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
     ("example-1-conservative", BASELINE),
     ("example-2-emergency", {**BASELINE, "rf_bladder_bowel": True, "pain_now": 8}),
     ("example-3-urgent", {**BASELINE, "rf_fever": True}),
     (
         "example-4-interventional",
-        {
-            **BASELINE,
-            "symptom_weeks": 10,
-            "treatments_tried": "physical_therapy;nsaids",
-            "physical_therapy_weeks": 8,
-            "physical_therapy_helped": "partly",
-            "nsaids_weeks": 6,
-            "nsaids_helped": "no",
-        },
+        {**BASELINE, "leg_pain": "one_side", "leg_pain_below_knee": True, "pain_worst": 8},
     ),
     (
         "example-5-surgical_decompression",
@@ -93,9 +92,20 @@ EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
             **BASELINE,
             "leg_pain": "one_side",
             "leg_pain_below_knee": True,
-            "leg_weakness": "significant",
-            "walking_tolerance": "10_to_30_min",
+            "numbness": "one_leg",
             "pain_worst": 8,
+            "symptom_weeks": 16,
+            "diagnosis_known": True,
+            "diagnoses": "disc_herniation",
+            "spine_levels": "l5_s1",
+            "imaging_done": "mri",
+            "imaging_matches": "yes",
+            "treatments_tried": "physical_therapy",
+            "physical_therapy_weeks": 8,
+            "physical_therapy_response": "stopped_helping",
+            "morning_stiffness": False,
+            "inflammatory_conditions": "none",
+            "avoid_surgery": False,
         },
     ),
     (
@@ -109,38 +119,24 @@ EXAMPLES: tuple[tuple[str, dict[str, object]], ...] = (
             "spine_levels": "l4_l5",
             "imaging_done": "xray;mri",
             "imaging_matches": "yes",
-            "treatments_tried": "physical_therapy;injections",
+            "treatments_tried": "physical_therapy",
             "physical_therapy_weeks": 12,
-            "physical_therapy_helped": "no",
-            "injection_count": 2,
-            "injection_relief_weeks": 1,
-            "injections_helped": "no",
+            "physical_therapy_response": "no",
+            "morning_stiffness": False,
+            "inflammatory_conditions": "none",
             "avoid_surgery": False,
         },
     ),
     (
-        "example-7-regenerative",
-        {
-            **BASELINE,
-            "symptom_weeks": 20,
-            "treatments_tried": "physical_therapy;injections",
-            "physical_therapy_weeks": 10,
-            "physical_therapy_helped": "partly",
-            "injection_count": 1,
-            "injection_relief_weeks": 0,
-            "injections_helped": "no",
-        },
-    ),
-    (
-        "example-8-postop",
+        "example-7-postop",
         {
             **BASELINE,
             "had_spine_surgery": True,
-            "surgery_procedure": "discectomy",
             "weeks_since_surgery": 3,
+            "postop_warning_signs": "none",
+            "surgery_procedure": "discectomy",
             "postop_walking": "daily",
             "postop_xrays": "not_planned",
-            "postop_warning_signs": "none",
         },
     ),
 )

@@ -117,7 +117,7 @@ class CsvRows:
             cells = (outcome.line, record_id, "error", error, "", "", flags, *self._blank[3:])
             self._writer.writerow(cells)
             return
-        tier = decision.tiers[0]
+        tier = decision.tier
         # few combinations of rules occur: their two cells are worked out once each
         key = tuple(map(id, decision.rules))
         rule_cells = self._rule_cells.get(key)

@@ -25,6 +25,7 @@ from .tree import (
     evidence,
     leaf_holds,
     leaves,
+    truth,
 )
 from .values import Answers, AnswerValue, QuestionType
 
@@ -47,4 +48,5 @@ __all__ = [
     "evidence",
     "leaf_holds",
     "leaves",
+    "truth",
 ]

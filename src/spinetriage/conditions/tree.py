@@ -125,11 +125,38 @@ def leaves(condition: Condition) -> Iterator[Leaf]:
         yield from leaves(condition.target)
 
 
+def truth(condition: Condition, leaf_truth: Callable[[Leaf], bool | None]) -> bool | None:
+    """Three-valued (Kleene) truth: None when what is known so far cannot settle it.
+
+    `leaf_truth` says what is known of each leaf: True, False, or None when its subject has not
+    been decided yet (an interview still under way, a search over answer sets). `all` is False
+    as soon as one part is False, `any` True as soon as one part is True, whatever is unknown.
+    """
+    if isinstance(condition, Leaf):
+        return leaf_truth(condition)
+    if isinstance(condition, (All, Any_)):
+        settles = isinstance(condition, Any_)  # the value one part settles the whole with
+        result: bool | None = not settles
+        for item in condition.items:
+            value = truth(item, leaf_truth)
+            if value is settles:
+                return settles
+            if value is None:
+                result = None
+        return result
+    if isinstance(condition, Not):
+        value = truth(condition.item, leaf_truth)
+        return None if value is None else not value
+    return truth(condition.target, leaf_truth)
+
+
 def evidence(condition: Condition, answers: Answers) -> dict[str, AnswerValue | None]:
     """The answers that made a true condition true: for explaining a rule to a clinician.
 
-    Inside `all`, every part counts; inside `any`, only the parts that held; under `not`, the
-    answered subjects it looked at. A None value means the question was unanswered.
+    Inside `all`, every part counts; inside `any`, only the parts that held. A negated question
+    (`not: {question: ...}`) is a finding and shows its answer when it has one; a negated
+    definition (`not: {ref: recent_surgery}`) only keeps a pathway off, so its answers are not
+    shown as the reason. A None value means the question was unanswered.
     """
     found: dict[str, AnswerValue | None] = {}
     _collect_evidence(condition, answers, found)
@@ -149,10 +176,9 @@ def _collect_evidence(
             if evaluate(item, answers):
                 _collect_evidence(item, answers, found)
     elif isinstance(condition, Not):
-        # a negation holds partly because of what was not answered; show only what was
-        for leaf in leaves(condition.item):
-            if answers.get(leaf.subject) is not None:
-                found[leaf.subject] = answers.get(leaf.subject)
+        negated = condition.item
+        if isinstance(negated, Leaf) and answers.get(negated.subject) is not None:
+            found[negated.subject] = answers.get(negated.subject)
     else:
         _collect_evidence(condition.target, answers, found)
 

@@ -1,8 +1,9 @@
 """Scoring: from validated answers to one explained, sourced, frozen `Result`.
 
 `scores` computes the derived scores (Oswestry disability, duration, STarT Back psychosocial
-risk, failed treatments); `decision` matches the bank's rules (compiled once per bank) and takes
-the most urgent tier, then dresses the decision as a `Result` (`result`), with the recovery
+risk, failed treatments); `matching` is the one rule matcher (compiled once per bank) that
+scoring, the interview's alerts and refused answer sets share; `decision` takes the headline
+tier, then dresses the decision as a `Result` (`result`), with the recovery
 timeline after surgery (`recovery`). Nothing here reads YAML: the bank comes in loaded.
 """
 
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 from .decision import (
     Decision,
-    ScoringPlan,
+    check_answers,
     decide,
-    scoring_plan,
     triage,
     triage_answer_set,
     triage_stopped_early,
+    with_red_flags,
 )
+from .matching import RuleMatcher, certain_rules, red_flags_in, rule_matcher
 from .recovery import RecoveryTimeline, recovery_timeline
 from .result import (
     RESULT_FORMAT,
@@ -42,18 +44,22 @@ __all__ = [
     "Reason",
     "RecoveryTimeline",
     "Result",
+    "RuleMatcher",
     "ScaleQuestions",
     "Scores",
-    "ScoringPlan",
     "SourceView",
+    "certain_rules",
+    "check_answers",
     "compute_scores",
     "decide",
     "json_value",
     "recovery_timeline",
+    "red_flags_in",
     "result_to_dict",
+    "rule_matcher",
     "scale_questions",
-    "scoring_plan",
     "triage",
     "triage_answer_set",
     "triage_stopped_early",
+    "with_red_flags",
 ]

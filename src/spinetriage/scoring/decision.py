@@ -2,24 +2,31 @@
 
 Every rule whose condition holds is kept as a reason; the result's tier is the most urgent tier
 among them (the bank lists tiers most urgent first). Because a red-flag rule only ever adds a
-match, no other answer can lower the urgency a red flag sets.
+match, no other answer can lower the urgency a red flag sets. The one exception to "most urgent"
+is a stated preference: a tier with `set_aside_when` (surgery, for someone who would rather
+avoid it and has no weakness that forces it) gives way to the next matched tier, and is shown as
+"also matched, if you change your mind"; red-flag tiers have no such condition.
+
+The action is the headline tier's, unless one of its rules says what to do for what it found
+(a clot: call an ambulance; cauda equina syndrome: an emergency department now): then the first
+such rule's, in bank order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 
 from ..answers.validation import AnswerSet, validate_answers
-from ..bank.model import Questionnaire, Rule
-from ..conditions.compiler import compile_selection
+from ..bank.model import Questionnaire, Rule, Tier
 from ..conditions.tree import evidence
 from ..conditions.values import Answers, AnswerValue
 from ..errors import AnswerError, InvalidArgument, Problem
+from .matching import RuleMatcher, red_flags_in, rule_matcher
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
-from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
+from .scores import Scores
 
 _tier_of = attrgetter("tier")
 #: answers no rule matches (`check` does not yet prove that the rules cover every answer set)
@@ -38,55 +45,63 @@ class Decision:
     rules: tuple[Rule, ...]
     #: every tier some rule matched, most urgent first
     tiers: tuple[str, ...]
+    #: matched tiers more urgent than the headline, set aside by a stated preference (a tier's
+    #: `set_aside_when`): shown as "also matched, if you change your mind"
+    set_aside: tuple[str, ...] = ()
 
-
-@dataclass(frozen=True, slots=True)
-class ScoringPlan:
-    """What scoring needs from a bank, worked out once when many answer sets are scored."""
-
-    scales: ScaleQuestions
-    #: (answers, scores) -> the rules whose condition holds, in bank order
-    matching_rules: Callable[[Answers, Scores], list[Rule]]
-    tier_rank: dict[str, int]
-
-
-#: plans of the banks scored lately; a bank is frozen, so its plan never goes stale
-_PLANS: dict[int, tuple[Questionnaire, ScoringPlan]] = {}
-_PLANS_KEPT = 8
-
-
-def scoring_plan(bank: Questionnaire) -> ScoringPlan:
-    """The bank's plan, built on first use (compiling the rules takes about a millisecond)."""
-    kept = _PLANS.get(id(bank))
-    if kept is not None and kept[0] is bank:
-        return kept[1]
-    plan = _new_plan(bank)
-    if len(_PLANS) >= _PLANS_KEPT:
-        _PLANS.pop(next(iter(_PLANS)))
-    _PLANS[id(bank)] = (bank, plan)
-    return plan
-
-
-def _new_plan(bank: Questionnaire) -> ScoringPlan:
-    return ScoringPlan(
-        scale_questions(bank),
-        compile_selection([(rule, rule.when) for rule in bank.rules]),
-        {tier.id: rank for rank, tier in enumerate(bank.tiers)},
-    )
+    @property
+    def tier(self) -> str:
+        """The headline tier: the most urgent matched tier that was not set aside."""
+        return self.tiers[len(self.set_aside)]
 
 
 def decide(
-    bank: Questionnaire, answers: dict[str, AnswerValue], plan: ScoringPlan | None = None
+    bank: Questionnaire, answers: dict[str, AnswerValue], matcher: RuleMatcher | None = None
 ) -> Decision:
-    """Scores and matching rules for validated answers (`plan`: precomputed for speed)."""
-    plan = scoring_plan(bank) if plan is None else plan
-    scores = compute_scores(bank, answers, plan.scales)
-    rules = tuple(plan.matching_rules(answers, scores))
+    """Scores and matching rules for validated answers (`matcher`: the bank's, kept for speed)."""
+    matcher = rule_matcher(bank) if matcher is None else matcher
+    scores, rules = matcher.match(bank, answers)
     if not rules:
         # the bank's gap, found on these answers: they cannot be scored, the next set may be
         raise AnswerError([Problem(message=NO_TIER)])
-    tiers = tuple(sorted(set(map(_tier_of, rules)), key=plan.tier_rank.__getitem__))
-    return Decision(scores, rules, tiers)
+    tiers = tuple(sorted(set(map(_tier_of, rules)), key=matcher.tier_rank.__getitem__))
+    return Decision(scores, rules, tiers, _set_aside(bank, tiers, answers, scores))
+
+
+def _set_aside(
+    bank: Questionnaire, tiers: tuple[str, ...], answers: Answers, scores: Scores
+) -> tuple[str, ...]:
+    """The most urgent matched tiers the person's preference sets aside, while a less urgent
+    tier matched too (the least urgent one matched is never set aside)."""
+    aside: list[str] = []
+    facts: dict[str, AnswerValue] | None = None
+    for tier_id in tiers[:-1]:
+        tier = bank.tier(tier_id)
+        if tier.set_aside_if is None:
+            break
+        facts = {**answers, **scores.rule_values()} if facts is None else facts
+        if not tier.set_aside_if(facts):
+            break
+        aside.append(tier_id)
+    return tuple(aside)
+
+
+def check_answers(bank: Questionnaire, raw: Mapping[str, object]) -> AnswerSet:
+    """`validate_answers`, with the red flags of a refused answer set named in its error."""
+    try:
+        return validate_answers(bank, raw)
+    except AnswerError as error:
+        raise with_red_flags(bank, error) from None
+
+
+def with_red_flags(bank: Questionnaire, error: AnswerError) -> AnswerError:
+    """The error, naming what to do about each red flag its valid answers already hold."""
+    flags = red_flags_in(bank, error.valid_answers)
+    return error.flagged(tuple(f"{r.reason} {_action(bank.tier(r.tier), r)}" for r in flags))
+
+
+def _action(tier: Tier, rule: Rule) -> str:
+    return rule.action or tier.action
 
 
 def triage_stopped_early(bank: Questionnaire, answer_set: AnswerSet) -> Result:
@@ -97,7 +112,7 @@ def triage_stopped_early(bank: Questionnaire, answer_set: AnswerSet) -> Result:
     """
     full = decide(bank, answer_set.answers)
     top = full.tiers[0]
-    kept = Decision(full.scores, tuple(r for r in full.rules if r.tier == top), (top,))
+    kept = Decision(full.scores, tuple(r for r in full.rules if r.tier == top), (top,), ())
     return triage_answer_set(bank, answer_set, kept, stopped_early=True)
 
 
@@ -110,7 +125,7 @@ def triage_answer_set(
     """The full result for validated answers (`decision`: already made by `decide`)."""
     answers = answer_set.answers
     decision = decide(bank, answers) if decision is None else decision
-    scores, matched = decision.scores, decision.tiers
+    scores = decision.scores
     facts = {**answers, **scores.rule_values()}
     reasons = tuple(
         Reason(
@@ -120,25 +135,30 @@ def triage_answer_set(
             tuple(evidence(rule.when, facts).items()),
             rule.sources,
             rule.red_flag,
+            rule.action,
+            rule.evidence,
         )
         for rule in decision.rules
     )
-    tier = bank.tier(matched[0])
+    tier = bank.tier(decision.tier)
+    # the headline tier's own actions, in the bank's order: the first is what to do first
+    actions = tuple(dict.fromkeys(r.action for r in reasons if r.tier == tier.id and r.action))
+    options = tuple(o for o in tier.options if o.fits is None or o.fits(facts))
     source_keys = dict.fromkeys(
-        [*tier.sources, *(o.source for o in tier.options), *(s for r in reasons for s in r.sources)]
+        [*tier.sources, *(o.source for o in options), *(s for r in reasons for s in r.sources)]
     )
     return Result(
         tier=tier.id,
         tier_title=tier.title,
         urgency_rank=bank.tier_rank(tier.id),
         urgency=tier.urgency,
-        action=tier.action,
+        action=actions[0] if actions else tier.action,
         red_flags=tuple(r for r in reasons if r.red_flag),
         reasons=tuple(sorted(reasons, key=lambda r: bank.tier_rank(r.tier))),
-        matched_tiers=matched,
+        matched_tiers=decision.tiers,
         options=tuple(
             OptionView(o.name, o.description, o.source, bank.source(o.source).title, o.evidence)
-            for o in tier.options
+            for o in options
         ),
         risks=tier.risks,
         watch_for=tier.watch_for,
@@ -153,6 +173,8 @@ def triage_answer_set(
         bank=BankStamp(bank.id, bank.version, bank.content_hash),
         disclaimer=bank.disclaimer,
         stopped_early=stopped_early,
+        actions=actions[1:],
+        set_aside_tiers=decision.set_aside,
     )
 
 
@@ -176,4 +198,4 @@ def triage(answers: Mapping[str, object], bank: Questionnaire | None = None) -> 
             f"bank must be a Questionnaire (load_questionnaire() returns one), "
             f"not {type(bank).__name__}"
         )
-    return triage_answer_set(bank, validate_answers(bank, answers))
+    return triage_answer_set(bank, check_answers(bank, answers))

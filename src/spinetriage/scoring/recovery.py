@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..conditions.values import Answers
 
 FUSION_XRAY_WEEKS = (0, 13, 26, 52)
-DECOMPRESSIONS = ("laminectomy", "discectomy", "foraminotomy")
+DECOMPRESSIONS = ("laminectomy", "discectomy", "foraminotomy", "decompression_unsure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,10 @@ def recovery_timeline(answers: Answers) -> RecoveryTimeline | None:
         next_xray = next((w for w in FUSION_XRAY_WEEKS if w > weeks), None)
         return RecoveryTimeline("fusion", weeks, _fusion_stage(weeks), next_xray, "002")
     if procedure in DECOMPRESSIONS:
-        return RecoveryTimeline(str(procedure), weeks, _decompression_stage(weeks), None, "004")
+        name = "decompression" if procedure == "decompression_unsure" else str(procedure)
+        return RecoveryTimeline(name, weeks, _decompression_stage(weeks), None, "004")
     return RecoveryTimeline(
-        str(procedure or "other"),
+        "operation",
         weeks,
         "ask your surgical team for your expected recovery timeline",
         None,

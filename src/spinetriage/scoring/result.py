@@ -10,8 +10,9 @@ from ..errors import InvalidArgument
 from .recovery import RecoveryTimeline
 from .scores import Scores
 
-RESULT_FORMAT = "spinescoring.result"
-RESULT_FORMAT_VERSION = 1
+RESULT_FORMAT = "spinetriage.result"
+# 2: reasons carry `action` and `evidence`; `more_actions` and `set_aside_tiers` (bank 2.0.0)
+RESULT_FORMAT_VERSION = 2
 STOPPED_EARLY = (
     "The person stopped after an emergency sign; this is based on the answers given so far."
 )
@@ -26,6 +27,10 @@ class Reason:
     evidence: tuple[tuple[str, AnswerValue | None], ...]
     sources: tuple[str, ...]
     red_flag: bool
+    #: what to do, specific to what this rule found (None: the tier's action)
+    action: str | None = None
+    #: where a source document and a guideline disagree about this
+    evidence_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,10 @@ class Result:
     disclaimer: str
     #: the person stopped after an emergency sign: only that tier's rules were judged
     stopped_early: bool = False
+    #: more things to do from the headline tier's rules, after `action` (the first)
+    actions: tuple[str, ...] = ()
+    #: matched tiers more urgent than the headline, set aside by the person's preference
+    set_aside_tiers: tuple[str, ...] = ()
 
     @property
     def answer_map(self) -> dict[str, AnswerValue]:
@@ -97,6 +106,8 @@ def _reason_dict(reason: Reason) -> dict[str, object]:
         "red_flag": reason.red_flag,
         "answers": {k: json_value(v) for k, v in reason.evidence},
         "sources": list(reason.sources),
+        "action": reason.action,
+        "evidence": reason.evidence_note,
     }
 
 
@@ -122,9 +133,11 @@ def result_to_dict(result: Result) -> dict[str, object]:
             "urgency": result.urgency,
             "urgency_rank": result.urgency_rank,
             "action": result.action,
+            "more_actions": list(result.actions),
             "red_flags": [_reason_dict(r) for r in result.red_flags],
             "reasons": [_reason_dict(r) for r in result.reasons],
             "matched_tiers": list(result.matched_tiers),
+            "set_aside_tiers": list(result.set_aside_tiers),
             "options": [
                 {
                     "name": o.name,

@@ -115,6 +115,14 @@ def _int_answer(answers: Answers, question_id: str) -> int | None:
     return int(value) if type(value) is float else None
 
 
+def _worst_pain(answers: Answers) -> int | None:
+    """The worst pain of the past week: the highest of the pain answers, since pain now is part
+    of that week and a worst pain given below it was asked again (`pain_worst_recheck`)."""
+    given = [_int_answer(answers, q) for q in ("pain_worst", "pain_worst_recheck", "pain_now")]
+    known = [value for value in given if value is not None]
+    return max(known) if known else None
+
+
 def compute_scores(
     bank: Questionnaire, answers: Answers, scales: ScaleQuestions | None = None
 ) -> Scores:
@@ -129,7 +137,7 @@ def compute_scores(
     weeks = _int_answer(answers, "symptom_weeks")
     return Scores(
         pain_now=_int_answer(answers, "pain_now"),
-        pain_worst=_int_answer(answers, "pain_worst"),
+        pain_worst=_worst_pain(answers),
         disability_percent=percent,
         disability_band=disability_band(percent) if percent is not None else None,
         duration_weeks=weeks,

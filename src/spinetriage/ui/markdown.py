@@ -20,6 +20,8 @@ def _reason(reason: Reason, bank: Questionnaire | None, with_answers: bool) -> l
     flag = "red flag; " if reason.red_flag else ""
     text = f"**{escape(reason.text)}**" if reason.red_flag else escape(reason.text)
     lines = [f"- {text} ({flag}sources: {escape(', '.join(reason.sources))})"]
+    if reason.evidence_note:
+        lines.append(f"  - *Evidence note: {escape(reason.evidence_note)}*")
     if with_answers:
         for subject, value in reason.evidence:
             if bank is None:
@@ -38,7 +40,10 @@ def _ladder(result: Result, bank: Questionnaire) -> list[str]:
         if tier.id == result.tier:
             row = f"| ▶ | **{escape(tier.title)}** | **{escape(tier.urgency)}** | you are here |"
         elif tier.id in result.matched_tiers:
-            row = f"| · | {escape(tier.title)} | {escape(tier.urgency)} | also matched |"
+            also = "also matched" + (
+                ", if you change your mind" if tier.id in result.set_aside_tiers else ""
+            )
+            row = f"| · | {escape(tier.title)} | {escape(tier.urgency)} | {also} |"
         else:
             row = f"| | {escape(tier.title)} | {escape(tier.urgency)} | |"
         lines.append(row)
@@ -55,6 +60,7 @@ def render_markdown(result: Result, bank: Questionnaire | None = None) -> str:
         f"# spinetriage result: {escape(result.tier_title)}",
         "",
         f"**Urgency: {escape(result.urgency)}.** {escape(result.action)}",
+        *(f"**{escape(action)}**" for action in result.actions),
     ]
     if result.stopped_early:
         out += ["", f"*{STOPPED_EARLY}*"]
@@ -65,9 +71,11 @@ def render_markdown(result: Result, bank: Questionnaire | None = None) -> str:
         out += _reason(reason, bank, with_answers=True)
     others = [r for r in result.reasons if r.tier != result.tier]
     if others:
-        out += ["", "## Also noted (less urgent tiers)", ""]
+        out += ["", "## Also matched", ""]
         for reason in others:
             tier = bank.tier(reason.tier).title if bank is not None else reason.tier
+            if reason.tier in result.set_aside_tiers:
+                tier += " (if you change your mind about surgery)"
             out += [f"- {escape(tier)}: {_reason(reason, bank, with_answers=False)[0][2:]}"]
     out += ["", f"## Options: {escape(result.tier_title)}", ""]
     for option in result.options:

@@ -59,6 +59,8 @@ def _headline(result: Result, note: str | None) -> Panel:
         (f" {result.tier_title.upper()} ", style), f"  urgency: {result.urgency}\n"
     )
     body.append(result.action, style="bold")
+    for action in result.actions:
+        body.append(f"\n{action}", style="bold")
     if note:
         body.append(f"\n\n{note}", style="italic")
     border = rung_colour(result.urgency_rank)
@@ -71,7 +73,7 @@ def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
     grid.add_column(width=1)
     grid.add_column(no_wrap=True, overflow="ellipsis")
     grid.add_column(no_wrap=True, overflow="ellipsis")
-    grid.add_column(no_wrap=True)
+    grid.add_column()  # wraps: "also matched, if you change your mind" is said in full
     grid.add_row("", "", Text("most urgent", style="dim"), "", "")
     for rank, tier in enumerate(bank.tiers):
         rung = Text("┃", style=rung_colour(rank))
@@ -85,13 +87,12 @@ def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
                 Text("◀ you are here", style="bold"),
             )
         elif tier.id in result.matched_tiers:
-            grid.add_row(
-                rung,
-                "·",
-                Text(tier.title),
-                Text(tier.urgency),
-                Text("also matched", style="dim"),
+            also = (
+                "also matched, if you change your mind"
+                if tier.id in result.set_aside_tiers
+                else "also matched"
             )
+            grid.add_row(rung, "·", Text(tier.title), Text(tier.urgency), Text(also, style="dim"))
         else:
             grid.add_row(
                 rung, "", Text(tier.title, style="dim"), Text(tier.urgency, style="dim"), ""
@@ -121,6 +122,8 @@ class _AnswerLines:
         self.rows = rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.rows:  # a rule that holds for everyone on its pathway has no findings
+            return
         width = options.max_width
         short = [answer for _, answer in self.rows if len(answer) <= MAX_ANSWER_WIDTH]
         answer_width = max((len(a) for a in short), default=0)
@@ -162,6 +165,9 @@ def _reason_rows(
         head = Text(reason.text, style="bold" if reason.red_flag else "")
         label = "red flag; " if reason.red_flag else ""
         head.append(f" ({label}sources: {', '.join(reason.sources)})", style="dim")
+        if reason.evidence_note:
+            head.append("\nEvidence note: ", style="bold italic")
+            head.append(reason.evidence_note, style="italic")
         grid.add_row(marker, Group(head, _evidence(reason, bank)) if with_answers else head)
     return grid
 
@@ -179,9 +185,12 @@ def _reasons(result: Result, bank: Questionnaire | None) -> list[RenderableType]
         _reason_rows(own, bank),
     ]
     if others:
-        parts.append(_heading("Also noted (less urgent tiers)"))
+        parts.append(_heading("Also matched"))
         for tier_id in dict.fromkeys(r.tier for r in others):
-            parts.append(Text(_tier_title(bank, tier_id), style="bold"))
+            title = _tier_title(bank, tier_id)
+            if tier_id in result.set_aside_tiers:
+                title += " (if you change your mind about surgery)"
+            parts.append(Text(title, style="bold"))
             same_tier = (r for r in others if r.tier == tier_id)
             parts.append(_reason_rows(same_tier, bank, with_answers=False))
     return parts
