@@ -92,6 +92,30 @@ def test_a_character_device_is_written_to_and_stays_a_device(
     assert null.stat().st_rdev == os.makedev(*NULL_DEVICE)
 
 
+@pytest.mark.parametrize("args", WRITERS)
+def test_an_open_file_named_by_its_descriptor_is_written_through_it(
+    work: Path, args: tuple[str, ...]
+) -> None:
+    # `-o /dev/stdout >> log`: what the shell opened is written as opened (here appended to),
+    # never replaced; /dev/fd/N of a file of our own stands in for /dev/stdout
+    log = work / "log"
+    log.write_bytes(b"before\n")
+    inode = log.stat().st_ino
+    with log.open("ab") as opened:
+        fd = opened.fileno()
+        done = subprocess.run(
+            [SPINETRIAGE, *_args(args, Path(f"/dev/fd/{fd}"))],
+            cwd=work,
+            capture_output=True,
+            pass_fds=(fd,),
+            timeout=TIMEOUT,
+            check=False,
+        )
+    assert done.returncode in (0, 1), done.stderr
+    assert log.stat().st_ino == inode
+    assert log.read_bytes() == b"before\n" + _expected_output(work, args)
+
+
 def test_a_block_device_is_refused_and_left_alone(work: Path) -> None:
     disk = device_node(work / "disk", LOOP_DEVICE, stat.S_IFBLK)
     done = run("batch", "in.csv", "-o", "disk", cwd=work, timeout=TIMEOUT)

@@ -6,9 +6,9 @@ and never in place of something that is not a file.
   Linux the temporary file has no name until it is complete (O_TMPFILE): a run killed outright
   (SIGKILL, a power cut) leaves nothing behind. Elsewhere it is `.NAME.PID.XXXXXXXX.part`, and
   the next write to that folder removes those whose process is gone.
-- A FIFO or a character device (a terminal, `/dev/null`, `/dev/stdout` when it is a pipe) is
-  written to directly: renaming over it would replace the device with a file. A folder, a block
-  device or a socket is refused (exit 2).
+- A FIFO or a character device (a terminal, `/dev/null`) is written to directly: renaming over
+  it would replace the device with a file. `/dev/stdout` (`/dev/fd/N`) is written through that
+  descriptor, as the shell opened it. A folder, a block device or a socket is refused (exit 2).
 - A write that fails (a full disk, a quota) is an `OutputError` naming the file (exit 2), and a
   regular file that was standard output is cut back to where this run started writing.
 """
@@ -38,6 +38,12 @@ _OUR_TEMPORARY = re.compile(r"\..*\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.part")
 #: /proc/self/fd/N names an open file: how a file made without a name is given one at the end
 _OPEN_FILES = Path("/proc/self/fd")
 _BUFFER_SIZE = 1 << 16
+#: paths that name an open file of a process by its descriptor
+_DESCRIPTOR_PATH = re.compile(
+    r"/dev/(?:std(?P<name>in|out|err)|fd/(?P<fd>[0-9]+))"
+    r"|/proc/(?P<pid>self|[0-9]+)/fd/(?P<pfd>[0-9]+)"
+)
+_STANDARD = {"in": 0, "out": 1, "err": 2}
 
 
 class _ReportingFile(io.FileIO):
@@ -89,9 +95,23 @@ class _Output:
         self.raw.close()
 
 
+def _descriptor(path: Path) -> int | None:
+    """The file descriptor `path` names, if it names one of this process's open files
+    (`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/3`): written through, whatever the file is."""
+    found = _DESCRIPTOR_PATH.fullmatch(os.path.abspath(path))
+    if found is None or found["pid"] not in (None, "self", str(os.getpid())):
+        return None
+    if found["name"] is not None:
+        return _STANDARD[found["name"]]
+    return int(found["fd"] or found["pfd"])
+
+
 def writes_directly(path: Path) -> bool:
-    """Whether `path` is a FIFO or a character device, written in place; a folder, a block device
-    or a socket is refused (InputFileError, exit 2)."""
+    """Whether `path` is written in place: an open file of this process (`/dev/stdout`, which is
+    then written as it was opened, `>>` appending), a FIFO or a character device. A folder, a
+    block device or a socket is refused (InputFileError, exit 2)."""
+    if _descriptor(path) is not None:
+        return True
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -139,9 +159,10 @@ def atomic_writer(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
 
 @contextlib.contextmanager
 def _direct_writer(path: Path, newline: str | None) -> Iterator[IO[str]]:
-    """A FIFO or a device, written in place (opening a FIFO waits for its reader)."""
+    """An open file, a FIFO or a device, written in place (opening a FIFO waits for its reader)."""
+    descriptor = _descriptor(path)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC) if descriptor is None else os.dup(descriptor)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot write here: {exc.strerror}") from None
     with _Output(fd, str(path), newline, owns_fd=True) as stream:
