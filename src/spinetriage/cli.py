@@ -36,6 +36,8 @@ app = typer.Typer(
 class Settings:
     questions: Path | None
     no_color: bool
+    #: `--id-system` given before the command (batch takes its own too)
+    id_system: str | None = None
 
 
 def _formats_help(formats: Iterable[ResultFormat | BatchFormat]) -> str:
@@ -88,6 +90,15 @@ def root(
             "--output", "-o", help="Save the result to this file (mode 0600).", dir_okay=False
         ),
     ] = None,
+    id_system: Annotated[
+        str | None,
+        typer.Option(
+            "--id-system",
+            metavar="URI",
+            help="The system of record ids, for --format fhir (an absolute URI): with --answers, "
+            "or before batch.",
+        ),
+    ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Print without colour.")] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback (without answers) on errors.")
@@ -100,13 +111,13 @@ def root(
     ] = False,
 ) -> None:
     """Run the interview when no command is given."""
-    ctx.obj = Settings(questions=questions, no_color=no_color)
+    ctx.obj = Settings(questions=questions, no_color=no_color, id_system=id_system)
     if ctx.invoked_subcommand is not None:
         return
     if answers is None:
         _interview(questions, fmt, output, no_color)
     else:
-        _score_answer_file(answers, questions, fmt, output, no_color)
+        _score_answer_file(answers, questions, fmt, output, no_color, id_system)
 
 
 def _interview(
@@ -118,15 +129,20 @@ def _interview(
 
 
 def _score_answer_file(
-    path: Path, questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
+    path: Path,
+    questions: Path | None,
+    fmt: ResultFormat,
+    output: Path | None,
+    no_color: bool,
+    id_system: str | None,
 ) -> None:
     from .ui.output import emit
     from .workflows import score_answer_file
 
-    scored = score_answer_file(path, questions, output)
+    scored = score_answer_file(path, questions, output, id_system)
     for warning in scored.warnings:
         sys.stderr.write(f"{warning}\n")
-    emit(scored.result, fmt, output, no_color, scored.bank)
+    emit(scored.result, fmt, output, no_color, scored.bank, scored.record_id)
 
 
 @app.command()
@@ -170,24 +186,34 @@ def export_fhir(
             "--output", "-o", help="Save to this file instead of printing.", dir_okay=False
         ),
     ] = None,
+    definitions: Annotated[
+        bool,
+        typer.Option(
+            "--definitions",
+            help="Write the CodeSystems and ValueSets of every code the output uses instead "
+            "(a collection Bundle), for a FHIR server to validate against.",
+        ),
+    ] = False,
 ) -> None:
     """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
     import json
 
     from .bank.loader import load_questionnaire
-    from .fhir import questionnaire_resource
+    from .fhir import definitions_bundle, questionnaire_resource
     from .output_files import refuse_overwriting, write_private
 
     bank_path = questions or _settings(ctx).questions
     if output is not None:
         refuse_overwriting(output, bank_path)
     bank = load_questionnaire(bank_path)
-    text = json.dumps(questionnaire_resource(bank), indent=2, ensure_ascii=False) + "\n"
+    resource = definitions_bundle(bank) if definitions else questionnaire_resource(bank)
+    text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
         write_private(output, text)
-        sys.stderr.write(f"Saved the FHIR Questionnaire to {output}\n")
+        what = "definitions (a Bundle)" if definitions else "Questionnaire"
+        sys.stderr.write(f"Saved the FHIR {what} to {output}\n")
 
 
 class DictionaryFormat(str, Enum):
@@ -262,6 +288,14 @@ def batch(
         str | None,
         typer.Option("--id-column", help="The column carried to the output [default: record_id]."),
     ] = None,
+    id_system: Annotated[
+        str | None,
+        typer.Option(
+            "--id-system",
+            metavar="URI",
+            help="The system of the id column's record ids, for --format fhir (an absolute URI).",
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse columns that are not question ids.")
     ] = False,
@@ -280,7 +314,10 @@ def batch(
 
     settings = _settings(ctx)
     bank = load_questionnaire(settings.questions)
-    options = BatchOptions(input_file, output, fmt.name, errors, id_column, strict, encoding)
+    id_system = id_system if id_system is not None else settings.id_system
+    options = BatchOptions(
+        input_file, output, fmt.name, errors, id_column, strict, encoding, id_system
+    )
     try:
         with progress_display(settings.no_color) as progress:
             summary = run_batch(bank, options, warn, progress)
@@ -293,7 +330,7 @@ def batch(
         sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
     print_summary(summary, bank)
     if summary.errors:
-        why = f"{errors} lists" if errors is not None else "the error column says"
+        why = f"{errors} lists" if errors is not None else fmt.problems_at
         sys.stderr.write(f"Rows with status error were not scored: {why} what to fix.\n")
     raise typer.Exit(int(summary.exit_code))
 

@@ -142,6 +142,12 @@ class InvalidArgument(SpinetriageError, TypeError):
     exit_code = ExitCode.USAGE
 
 
+class OptionError(SpinetriageError):
+    """An option's value cannot be used; the message names the option and what is allowed."""
+
+    exit_code = ExitCode.USAGE
+
+
 class NoTerminalError(SpinetriageError):
     """The interview needs a terminal and there is none."""
 

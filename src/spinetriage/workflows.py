@@ -1,7 +1,8 @@
 """What the commands do, as core functions that return data; cli.py parses and prints.
 
 - `score_answer_file`: the answer file checked against the bank and scored, with the answers
-  that were given but not used as warnings (`Problem`s the command line prints);
+  that were given but not used as warnings (`Problem`s the command line prints) and the file's
+  record id;
 - `interview_bank`: the bank for the interview, once an output file that could not be written,
   or would destroy an input, is refused (before the person answers anything).
 
@@ -10,12 +11,13 @@ Like pipx's commands and pyxform's `convert()`, these never print and never know
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .answers import read_answer_file
+from .answers import RecordId, read_answer_file
 from .bank import Questionnaire, load_questionnaire
 from .errors import AnswerError, Problem
+from .fhir import check_id_system
 from .output_files import check_writable, refuse_overwriting
 from .scoring import Result, check_answers, triage_answer_set
 
@@ -30,22 +32,32 @@ class ScoredFile:
     bank: Questionnaire
     #: answers that were not used (their questions would not be asked given the other answers)
     warnings: tuple[Problem, ...]
+    #: the record the answers come from, when the file names it
+    record_id: RecordId | None = None
 
 
 def score_answer_file(
-    path: Path, questions: Path | None = None, output: Path | None = None
+    path: Path,
+    questions: Path | None = None,
+    output: Path | None = None,
+    id_system: str | None = None,
 ) -> ScoredFile:
     """Score one answer file; AnswerError (its problems located in `path`) when it is invalid.
 
     `output`, where the caller will write the result, is refused first if it is the answer file
-    or the bank.
+    or the bank; `id_system` (an absolute URI, or OptionError) is the system of a record id that
+    the file gives without one.
     """
+    id_system = check_id_system(id_system)
     if output is not None:
         refuse_overwriting(output, path, questions)
     bank = load_questionnaire(questions)
-    raw = read_answer_file(path, bank)
+    answer_file = read_answer_file(path, bank)
+    record_id = answer_file.record_id
+    if record_id is not None and record_id.system is None:
+        record_id = replace(record_id, system=id_system)
     try:
-        answer_set = check_answers(bank, raw)
+        answer_set = check_answers(bank, answer_file.answers)
         result = triage_answer_set(bank, answer_set)
     except AnswerError as error:
         raise error.in_file(str(path)) from None
@@ -53,7 +65,7 @@ def score_answer_file(
         Problem(file=str(path), message=f"question '{question_id}' {NOT_USED}", field=question_id)
         for question_id in answer_set.ignored
     )
-    return ScoredFile(result, bank, warnings)
+    return ScoredFile(result, bank, warnings, record_id)
 
 
 def interview_bank(questions: Path | None = None, output: Path | None = None) -> Questionnaire:

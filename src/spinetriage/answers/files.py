@@ -1,4 +1,4 @@
-"""Read one answer set from a JSON or YAML file (ids to values).
+"""Read one answer set from a JSON or YAML file (ids to values), and its record id if it has one.
 
 PyYAML is imported only to read a YAML file: a JSON answer file never pays for it.
 """
@@ -6,6 +6,7 @@ PyYAML is imported only to read a YAML file: a JSON answer file never pays for i
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,16 +14,38 @@ from typing import Any
 from ..bank.model import Questionnaire
 from ..bounded_read import read_bounded
 from ..errors import AnswerError, InputFileError
+from .values import shown_value
 
 MAX_ANSWER_BYTES = 1_000_000
 TOO_LONG = "a number has too many digits to be an answer"
+#: an answer file's record id (unless the bank has a question of that name); batch input's id
+#: column has the same default name
+RECORD_ID_KEY = "record_id"
 
 
-def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class RecordId:
+    """The id of the record an answer set comes from, and the system of ids it belongs to."""
+
+    value: str
+    #: an absolute URI naming the system of ids (a clinic's record numbers), when known
+    system: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFile:
+    """The raw answers of an answer file (question id to value), and its record id if any."""
+
+    answers: dict[str, object]
+    record_id: RecordId | None = None
+
+
+def read_answer_file(path: Path, bank: Questionnaire | None = None) -> AnswerFile:
     """The raw answers in a file; InputFileError (exit 2) when the file itself is unusable.
 
     A FHIR QuestionnaireResponse (or a Bundle holding one) is recognised by its resourceType and
-    read by the fhir module against `bank` (default: the packaged bank).
+    read by the fhir module against `bank` (default: the packaged bank); its identifier is the
+    record id. Another file's record id is its `record_id`.
     """
     try:
         raw = read_bounded(path, MAX_ANSWER_BYTES)
@@ -42,17 +65,29 @@ def read_answer_file(path: Path, bank: Questionnaire | None = None) -> dict[str,
         )
     if "resourceType" in data:
         return _read_fhir(path, data, bank)
-    return {str(key): value for key, value in data.items()}
+    answers = {str(key): value for key, value in data.items()}
+    if bank is not None and RECORD_ID_KEY in bank.by_id:
+        return AnswerFile(answers)
+    return AnswerFile(answers, _record_id(path, answers.pop(RECORD_ID_KEY, None)))
 
 
-def _read_fhir(
-    path: Path, resource: dict[str, Any], bank: Questionnaire | None
-) -> dict[str, object]:
+def _record_id(path: Path, value: object) -> RecordId | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return RecordId(str(value))
+    raise InputFileError(
+        f"{path}: {RECORD_ID_KEY} {shown_value(value)} is not an id; allowed: text or a whole "
+        "number"
+    )
+
+
+def _read_fhir(path: Path, resource: dict[str, Any], bank: Questionnaire | None) -> AnswerFile:
     from ..bank.loader import load_questionnaire
-    from ..fhir import answers_from_response
+    from ..fhir import read_response
 
     try:
-        return answers_from_response(bank or load_questionnaire(), resource)
+        return read_response(bank or load_questionnaire(), resource)
     except InputFileError as error:
         raise InputFileError(f"{path}: {error}") from None
     except AnswerError as error:

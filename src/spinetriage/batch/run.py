@@ -21,6 +21,7 @@ from typing import IO, Protocol
 
 from ..bank.model import Questionnaire
 from ..errors import ExitCode, InputFileError, Interrupted
+from ..fhir.identity import check_id_system
 from ..output_files import atomic_writer, refuse_overwriting
 from .layout import Layout, read_layout
 from .reader import CsvSource
@@ -40,6 +41,8 @@ class BatchOptions:
     id_column: str | None = None
     strict: bool = False
     encoding: str | None = None
+    #: the system of the record ids (an absolute URI), for FHIR identifiers
+    id_system: str | None = None
 
 
 FLAGGED_LINES_SHOWN = 10
@@ -81,6 +84,7 @@ def run_batch(
 ) -> BatchSummary:
     """Score every row of `options.input`; the file-level problems raise InputFileError."""
     fmt = BatchFormat[options.format]
+    id_system = check_id_system(options.id_system)
     _refuse_same_file(options)
     summary = BatchSummary()
     try:
@@ -89,7 +93,8 @@ def run_batch(
             _unknown_columns(layout, source.name, options.strict, warn)
             scorer = RowScorer(bank, layout, full_result=fmt.full_result)
             with _opened(options.output) as out, _opened(options.errors) as errors_out:
-                writer = fmt.open(out or sys.stdout, BatchContext(bank, layout.id_column))
+                context = BatchContext(bank, layout.id_column, id_system)
+                writer = fmt.open(out or sys.stdout, context)
                 errors = ErrorRows(errors_out, layout.id_column) if errors_out else None
                 if progress is not None:
                     progress.start(source.total_bytes())

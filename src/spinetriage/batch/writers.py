@@ -57,10 +57,12 @@ class RowWriter(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class BatchContext:
-    """What every writer may need besides the row: the bank and the id column's name."""
+    """What every writer may need besides the row: the bank, the id column's name and the system
+    of its ids (FHIR identifiers)."""
 
     bank: Questionnaire
     id_column: str
+    id_system: str | None = None
 
 
 class CsvRows:
@@ -177,45 +179,46 @@ class JsonLines:
 
 class FhirLines:
     """FHIR NDJSON: a Bundle (response, scores, RiskAssessment) per scored row, and an
-    OperationOutcome naming the problems of a refused row, so rows in = rows out here too."""
+    OperationOutcome naming the problems of a refused row, so rows in = rows out here too. Both
+    name the row's record id, so a reader can match lines to records without counting."""
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
         from datetime import datetime, timezone
 
-        from ..fhir import result_bundle
+        from ..answers.files import RecordId
+        from ..fhir import RefusedRows, identifier, result_bundle
+        from .layout import CHECKBOX_SEPARATOR
 
         self._stream = stream
         self._bank = context.bank
+        self._id_system = context.id_system
+        self._record_id = RecordId
+        self._identifier = identifier
         self._bundle = result_bundle
+        self._refused = RefusedRows(context.bank)
+        # a problem's column (a question id, `id___*` or `id___code` for checkboxes, or a header
+        # name in any case) to the question it is about, for the outcome's FHIRPath
+        self._question_of = {q.id.lower(): q.id for q in context.bank.questions}
+        self._separator = CHECKBOX_SEPARATOR
         # one authored time for the run: every row of an export was scored at the same moment
         self._authored = datetime.now(timezone.utc)
 
     def write(self, outcome: RowOutcome) -> None:
+        record_id = (
+            self._record_id(outcome.record_id, self._id_system)
+            if outcome.record_id.strip()
+            else None
+        )
+        resource: dict[str, object]
         if outcome.result is None:
-            resource: dict[str, object] = {
-                "resourceType": "OperationOutcome",
-                "id": f"line-{outcome.line}",
-                "issue": [
-                    {
-                        "severity": "error",
-                        "code": "invalid",
-                        "diagnostics": str(problem),
-                        "expression": [problem.field] if problem.field else [],
-                    }
-                    for problem in outcome.problems
-                ]
-                + [
-                    {
-                        "severity": "warning",
-                        "code": "informational",
-                        "diagnostics": "not scored, but the valid answers hold a red flag "
-                        f"({rule.id}, {rule.tier}): {rule.reason}",
-                    }
-                    for rule in outcome.red_flags
-                ],
-            }
+            problems = [
+                (problem, self._question_of.get(problem.field.split(self._separator)[0].lower()))
+                for problem in outcome.problems
+            ]
+            resource = self._refused.outcome(outcome.line, record_id, problems, outcome.red_flags)
         else:
-            resource = self._bundle(outcome.result, self._bank, self._authored)
+            found = self._identifier(record_id) if record_id is not None else None
+            resource = self._bundle(outcome.result, self._bank, self._authored, identifier=found)
         self._stream.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
@@ -232,18 +235,23 @@ class BatchFormat(str, Enum):
     full_result: bool
     #: the writer of the rows on a stream
     open: Opener
+    #: where a refused row's problems are, as the closing line names it
+    problems_at: str
 
-    def __new__(cls, name: str, note: str, full_result: bool, open: Opener) -> BatchFormat:
+    def __new__(
+        cls, name: str, note: str, full_result: bool, open: Opener, problems_at: str
+    ) -> BatchFormat:
         member = str.__new__(cls, name)
         member._value_ = name
         member.note = note
         member.full_result = full_result
         member.open = open
+        member.problems_at = problems_at
         return member
 
-    csv = "csv", "one row per input row", False, CsvRows
-    jsonl = "jsonl", "full results", True, JsonLines
-    fhir = "fhir", "NDJSON Bundles", True, FhirLines
+    csv = "csv", "one row per input row", False, CsvRows, "the error column says"
+    jsonl = "jsonl", "full results", True, JsonLines, "each one's errors say"
+    fhir = "fhir", "NDJSON Bundles", True, FhirLines, "each one's OperationOutcome says"
 
 
 class ErrorRows:

@@ -100,6 +100,20 @@ def with_red_flags(bank: Questionnaire, error: AnswerError) -> AnswerError:
     return error.flagged(tuple(f"{r.reason} {_action(bank.tier(r.tier), r)}" for r in flags))
 
 
+def red_flags_among(bank: Questionnaire, raw: Mapping[str, object]) -> tuple[str, ...]:
+    """The red flags (with what to do) that the valid answers among `raw` hold.
+
+    For a caller that refuses an answer set for its own reasons (a FHIR response that is not
+    finished): the refusal must not hide a red flag.
+    """
+    try:
+        answer_set = validate_answers(bank, raw)
+    except AnswerError as error:
+        return with_red_flags(bank, error).red_flags
+    flags = red_flags_in(bank, answer_set.answers)
+    return tuple(f"{r.reason} {_action(bank.tier(r.tier), r)}" for r in flags)
+
+
 def _action(tier: Tier, rule: Rule) -> str:
     return rule.action or tier.action
 
