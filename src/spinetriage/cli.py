@@ -157,11 +157,14 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Validate a question bank: a one-line summary, or every problem with its file:line."""
-    from .bank.loader import load_questionnaire
+    """Validate a question bank and prove every answer set reaches a tier; or every problem."""
+    from .workflows import check_bank
 
-    bank = load_questionnaire(path or _settings(ctx).questions)
+    checked = check_bank(path or _settings(ctx).questions)
+    bank = checked.bank
     shown = str(path or _settings(ctx).questions or "questions.yaml")
+    for warning in checked.warnings:
+        sys.stderr.write(f"spinetriage: warning: {warning}\n")
     typer.echo(
         f"{shown}: OK: {len(bank.questions)} questions in {len(bank.sections)} sections, "
         f"{bank.condition_count} conditions ({len(bank.rules)} rules), {len(bank.tiers)} tiers; "

@@ -3,6 +3,8 @@
 - `score_answer_file`: the answer file checked against the bank and scored, with the answers
   that were given but not used as warnings (`Problem`s the command line prints) and the file's
   record id;
+- `check_bank`: a bank validated, and its rules searched: every answer set reaches a tier
+  (BankError with an example when not), and the rules that can never hold, as warnings;
 - `interview_bank`: the bank for the interview, once an output file that could not be written,
   or would destroy an input, is refused (before the person answers anything).
 
@@ -11,15 +13,17 @@ Like pipx's commands and pyxform's `convert()`, these never print and never know
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answers import RecordId, read_answer_file
 from .bank import Questionnaire, load_questionnaire
-from .errors import AnswerError, Problem
+from .errors import AnswerError, BankError, Problem
 from .fhir import check_id_system
 from .output_files import check_writable, refuse_overwriting
-from .scoring import Result, check_answers, triage_answer_set
+from .scoring import Result, check_answers, json_value, triage_answer_set
+from .scoring.coverage import RuleSearch
 
 NOT_USED = "was answered but would not be asked given the other answers; its answer was not used"
 
@@ -74,3 +78,55 @@ def interview_bank(questions: Path | None = None, output: Path | None = None) ->
         check_writable(output)
         refuse_overwriting(output, questions)
     return load_questionnaire(questions)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedBank:
+    """A valid bank whose rules give every answer set a tier, and what the reader should know."""
+
+    bank: Questionnaire
+    #: rules that can never hold, tiers no rule reaches, what the search could not settle
+    warnings: tuple[Problem, ...]
+
+
+def check_bank(path: Path | None = None) -> CheckedBank:
+    """`spinetriage check`: the bank read and validated, then its rules searched.
+
+    A bank in which some valid answer set matches no rule is refused (BankError) with one such
+    answer set as the example: a batch would otherwise stop on that row.
+    """
+    bank = load_questionnaire(path)
+    shown = str(path) if path is not None else "questions.yaml"
+    coverage = RuleSearch(bank).coverage()
+    if coverage.uncovered is not None:
+        example = json.dumps({k: json_value(v) for k, v in coverage.uncovered.items()})
+        raise BankError(
+            [
+                Problem(
+                    file=shown,
+                    where="rules",
+                    message="some valid answer sets match no rule, so they get no tier; for "
+                    f"example this one (an answer file): {example}",
+                )
+            ]
+        )
+    warnings = [
+        *(
+            Problem(file=shown, where=f"rule '{rule_id}'", message="can never hold; remove it")
+            for rule_id in coverage.dead_rules
+        ),
+        *(
+            Problem(file=shown, where=f"tier '{tier_id}'", message="no rule can reach it")
+            for tier_id in coverage.unreached_tiers
+        ),
+        *(
+            Problem(
+                file=shown,
+                where="rules" if what == "coverage" else f"rule '{what}'",
+                message="the search gave up before settling whether "
+                + ("every answer set matches a rule" if what == "coverage" else "it can hold"),
+            )
+            for what in coverage.undecided
+        ),
+    ]
+    return CheckedBank(bank, tuple(warnings))
