@@ -231,6 +231,7 @@ def test_export_redcap_on_a_full_disk_exits_2_and_leaves_no_file(full_disk: Path
     done = run("export-redcap", "-o", str(full_disk / "d.csv"))
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        f"spinetriage: {full_disk / 'd.csv'}: cannot write the file: No space left on device\n"
+        f"spinetriage: {full_disk / 'd.csv'}: cannot write the file: No space left on device; "
+        "nothing was saved\n"
     )
     assert list(full_disk.iterdir()) == []

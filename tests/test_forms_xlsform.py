@@ -255,7 +255,8 @@ def test_export_xlsform_on_a_full_disk_exits_2_and_leaves_no_file(full_disk: Pat
     done = run("export-xlsform", "-o", str(full_disk / "form.xlsx"))
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        f"spinetriage: {full_disk / 'form.xlsx'}: cannot write the file: No space left on device\n"
+        f"spinetriage: {full_disk / 'form.xlsx'}: cannot write the file: No space left on device; "
+        "nothing was saved\n"
     )
     assert list(full_disk.iterdir()) == []
 

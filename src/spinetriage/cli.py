@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -15,6 +16,7 @@ import typer
 from ._version import __version__
 from .batch.writers import BatchFormat
 from .errors import ExitCode, SpinetriageError
+from .output_files import StandardOutput, silence_stdout
 from .ui.output import ResultFormat
 
 if TYPE_CHECKING:
@@ -389,7 +391,7 @@ def batch(
     except BrokenPipeError:
         # whoever read the results stopped (`| head`): no traceback, and no second error when
         # Python flushes stdout on the way out
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_stdout()
         raise Interrupted("the output was closed before every row was written") from None
     if output is not None:
         sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
@@ -401,16 +403,18 @@ def batch(
 
 
 def _report(error: SpinetriageError) -> int:
-    from .errors import BankError
+    from .errors import BankError, escape_controls
 
     if isinstance(error, BankError):
-        for problem in error.problems:
-            sys.stderr.write(f"{problem}\n")
+        lines = [str(problem) for problem in error.problems]
         count = len(error.problems)
-        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found; {error.outcome}.\n")
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found; {error.outcome}.")
     else:
-        for line in str(error).splitlines():
-            sys.stderr.write(f"spinetriage: {line}\n")
+        lines = [f"spinetriage: {escape_controls(line)}" for line in str(error).split("\n")]
+    # a closed terminal (SIGHUP) cannot be told: the exit code still says what happened
+    with contextlib.suppress(OSError):
+        sys.stderr.write("".join(f"{line}\n" for line in lines))
+        sys.stderr.flush()
     return int(error.exit_code)
 
 
@@ -418,22 +422,53 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry: one clear message and a documented exit code, never a traceback.
 
     typer itself turns usage errors into exit 2 and Ctrl-C into exit 130; our own errors are
-    reported here, with a traceback only under --debug.
+    reported here, with a traceback only under --debug. SIGTERM and SIGHUP stop a run as Ctrl-C
+    does (signals.py), and a failed write to standard output (a full disk) is exit 2.
     """
+    from .signals import interrupted_exit_code, stop_on_signals
+
     args = sys.argv[1:] if argv is None else argv
     stdout_before = _file_identity(1)
+    stdout = StandardOutput()
+    stop_on_signals()
     try:
         app(args=args, prog_name="spinetriage")
+        code: int | str | None = 0
     except SpinetriageError as error:
         if "--debug" in args:
             raise
-        sys.exit(_report(error))
+        code = _report(error)
+    except OSError as error:  # writing standard output failed: our files report their own
+        if "--debug" in args:
+            raise
+        code = _report(stdout.failed(error))
+    except KeyboardInterrupt:  # a stop signal after the command was done with it
+        code = ExitCode.INTERRUPTED
     except SystemExit as done:
-        if done.code == 1 and _output_closed(stdout_before):
+        code = done.code
+        if code == 1 and _output_closed(stdout_before):
             # whoever read the output stopped (`| head -1`): an interruption, as for a batch
             # run, not the "invalid" that exit 1 would say
-            sys.exit(int(ExitCode.INTERRUPTED))
-        raise
+            code = ExitCode.INTERRUPTED
+    if code in (ExitCode.OK, ExitCode.INVALID):
+        code = _flush_stdout(stdout, code)
+    if code == ExitCode.INTERRUPTED:
+        code = interrupted_exit_code()
+    sys.exit(code)
+
+
+def _flush_stdout(stdout: StandardOutput, code: int) -> int:
+    """The run's exit code once what is left of its output is written (it may not fit)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return ExitCode.INTERRUPTED
+    except OSError as error:
+        return _report(stdout.failed(error))
+    except KeyboardInterrupt:
+        return ExitCode.INTERRUPTED
+    return code
 
 
 def _file_identity(fd: int) -> tuple[int, int] | None:

@@ -21,8 +21,23 @@ class ExitCode(IntEnum):
     #: the call itself is unusable: bad options, an unreadable answer or input file, no
     #: terminal (an unreadable bank is INVALID: `check` promises 0 or 1)
     USAGE = 2
+    #: the terminal was closed (SIGHUP): stopped as by Ctrl-C (128 + the signal's number)
+    HANGUP = 129
     #: Ctrl-C, Ctrl-D or a closed input during the interview or a batch run
     INTERRUPTED = 130
+    #: asked to stop (SIGTERM: `kill`, a service manager, a job's time limit), as by Ctrl-C
+    TERMINATED = 143
+
+
+def escape_controls(text: str) -> str:
+    """Text from a file as a message may show it: every character a terminal would act on or not
+    show (ESC, a line end, NUL, a zero-width space, a bidirectional override) written as its
+    escape (`\\x1b`, `\\u200b`), so a file can neither clear the screen nor hide a character."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,7 +69,8 @@ class Problem:
             location = self.file if self.line is None else f"{self.file}:{self.line}"
         else:
             location = "" if self.line is None else f"line {self.line}"
-        return ": ".join(part for part in (location, self.where, self.message) if part)
+        text = ": ".join(part for part in (location, self.where, self.message) if part)
+        return escape_controls(text)
 
 
 class SpinetriageError(Exception):
@@ -119,6 +135,22 @@ class AnswerError(SpinetriageError):
 
 class InputFileError(SpinetriageError):
     """A file or stream given on the command line cannot be read or used at all."""
+
+    exit_code = ExitCode.USAGE
+
+
+class OutputError(SpinetriageError):
+    """A result cannot be written: a full disk, a device that refuses it, a folder as the target.
+
+    Nothing that looks complete is left behind: a file is written whole or not at all.
+    """
+
+    exit_code = ExitCode.USAGE
+
+
+class InvalidArgument(SpinetriageError, TypeError):
+    """The Python API was called with an argument of the wrong kind (not an answer mapping, not
+    a loaded bank). Also a TypeError, which is what Python code expects for a wrong type."""
 
     exit_code = ExitCode.USAGE
 

@@ -62,13 +62,14 @@ def score_answer_file(
         record_id = replace(record_id, system=id_system)
     try:
         answer_set = check_answers(bank, answer_file.answers)
+        result = triage_answer_set(bank, answer_set)
     except AnswerError as error:
         raise error.in_file(str(path)) from None
     warnings = tuple(
         Problem(file=str(path), message=f"question '{question_id}' {NOT_USED}", field=question_id)
         for question_id in answer_set.ignored
     )
-    return ScoredFile(triage_answer_set(bank, answer_set), bank, warnings, record_id)
+    return ScoredFile(result, bank, warnings, record_id)
 
 
 def interview_bank(questions: Path | None = None, output: Path | None = None) -> Questionnaire:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..bank.model import Questionnaire
+from ..bounded_read import read_bounded
 from ..errors import AnswerError, InputFileError
 from .values import shown_value
 
@@ -46,9 +48,10 @@ def read_answer_file(path: Path, bank: Questionnaire | None = None) -> AnswerFil
     record id. Another file's record id is its `record_id`.
     """
     try:
-        if path.stat().st_size > MAX_ANSWER_BYTES:
+        raw = read_bounded(path, MAX_ANSWER_BYTES)
+        if raw is None:
             raise InputFileError(f"{path}: file is larger than {MAX_ANSWER_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
@@ -108,7 +111,8 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _parse(path: Path, text: str) -> object:
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            return json.loads(text, object_pairs_hook=_unique_keys)
+            # a decimal as its exact value: 1e-400 is not 0, 9.9999999999999999 is not 10
+            return json.loads(text, object_pairs_hook=_unique_keys, parse_float=Decimal)
         except _DuplicateKey as exc:
             raise InputFileError(f"{path}: '{exc}' appears twice; keep one") from None
         except json.JSONDecodeError as exc:

@@ -22,6 +22,8 @@ from ..errors import InputFileError
 from ..forms.exports import CHECKBOX_SEPARATOR, TEMPLATE, ExportFormat, recognise
 
 DEFAULT_ID_COLUMN = TEMPLATE.id_column
+#: columns that are not question ids, named in the message about a missing column
+SHOWN_UNKNOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +172,12 @@ def _require_always_asked(layout: Layout, where: str) -> None:
     ]
     if missing:
         count = len(missing)
+        # a column meant for one of them may hold a hidden character (NUL, zero-width space):
+        # show the columns that were not recognised, escaped at the edge
+        odd = ", ".join(f"'{name}'" for name in layout.unknown[:SHOWN_UNKNOWN])
+        more = ", ..." if len(layout.unknown) > SHOWN_UNKNOWN else ""
         raise InputFileError(
             f"{where}: no column for {count} required question{'s' if count != 1 else ''}: "
             f"{', '.join(missing)} (`spinetriage template` writes the full header)"
+            + (f"; not question ids: {odd}{more}" if odd else "")
         )

@@ -9,7 +9,7 @@ A bad row is not scored; its problems name the line, the column and what is allo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from ..answers.validation import AnswerSet
@@ -18,7 +18,7 @@ from ..bank.dictionary import allowed_values
 from ..bank.model import Questionnaire, Rule
 from ..conditions.tree import Condition, Predicate, describe, leaves
 from ..conditions.values import AnswerValue, QuestionType
-from ..errors import Problem
+from ..errors import AnswerError, Problem
 from ..forms.exports import ExportFormat
 from ..scoring.decision import Decision, decide, triage_answer_set
 from ..scoring.matching import red_flags_in, rule_matcher
@@ -237,7 +237,11 @@ class RowScorer:
             return RowOutcome(
                 record.line, record_id, problem_list, red_flags=flags, form_version=form_version
             )
-        decision = decide(self.bank, answers, self._matcher)
+        try:
+            decision = decide(self.bank, answers, self._matcher)
+        except AnswerError as error:  # no rule matches: this row is an error, the run goes on
+            problems_found = tuple(replace(p, line=record.line) for p in error.problems)
+            return RowOutcome(record.line, record_id, problems_found, form_version=form_version)
         result = None
         if self.full_result:
             in_order = {qid: answers[qid] for qid in self._order if qid in answers}
@@ -363,6 +367,8 @@ class RowScorer:
             if record.last_line > record.line
             else ""
         )
+        if record.unreadable:
+            return (Problem(line=record.line, message=record.unreadable + spans),)
         if count < width:
             where = f"first missing column: '{columns[count]}'"
             column = columns[count]

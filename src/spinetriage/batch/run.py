@@ -162,11 +162,8 @@ def _opened(path: Path | None) -> Iterator[IO[str] | None]:
     if path is None:
         yield None
         return
-    try:
-        with atomic_writer(path, newline="") as stream:
-            yield stream
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot write the file: {exc.strerror}") from None
+    with atomic_writer(path, newline="") as stream:
+        yield stream
 
 
 def _refuse_same_file(options: BatchOptions) -> None:

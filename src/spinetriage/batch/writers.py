@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -23,8 +24,13 @@ if TYPE_CHECKING:
     from ..bank.model import Questionnaire, Rule
     from .rows import RowOutcome
 
-#: what a spreadsheet may take as the start of a formula (OWASP CSV injection)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: what a spreadsheet may take as the start of a formula (OWASP CSV injection): = + - @ and
+#: their full-width forms (an East Asian input method types ＝, which some spreadsheets read
+#: as =), also after spaces of any kind or invisible characters (importers that trim spaces
+#: would see the formula); a cell starting with a tab, a line end or a NUL is neutralised too
+_FORMULA = re.compile(
+    "[\\s\x00\u200b-\u200d\u2060\ufeff]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n\x00]"
+)
 #: rule combinations whose cells are remembered
 MEMO_LIMIT = 4096
 PROBLEM_SEPARATOR = " | "
@@ -32,7 +38,7 @@ PROBLEM_SEPARATOR = " | "
 
 def neutralise(cell: str) -> str:
     """A text cell a spreadsheet will not run as a formula: prefixed with ' when it could be one."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return "'" + cell if _FORMULA.match(cell) else cell
 
 
 def _has_line_break(text: str) -> bool:
@@ -104,8 +110,8 @@ class CsvRows:
     def write(self, outcome: RowOutcome) -> None:
         decision = outcome.decision
         record_id = outcome.record_id
-        if record_id.startswith(FORMULA_START):
-            record_id = "'" + record_id
+        if not record_id[:1].isalnum():  # most ids start with a letter or digit: safe as they are
+            record_id = neutralise(record_id)
         if decision is None:
             error = neutralise(PROBLEM_SEPARATOR.join(str(p) for p in outcome.problems))
             # not scored, but a red flag among its valid answers is still reported
