@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -13,9 +15,12 @@ from spinetriage.bank.model import Questionnaire
 FIXED_NOW = "2026-01-31T09:30:00+00:00"
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPINETRIAGE_NOW", FIXED_NOW)
+@pytest.fixture(autouse=True, scope="session")
+def fixed_clock() -> Iterator[None]:
+    # for the whole session: fixtures of wider scope than a test run commands too
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPINETRIAGE_NOW", FIXED_NOW)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +37,22 @@ def spawn() -> Iterator[list[pexpect.spawn]]:
     for child in children:
         if child.isalive():
             child.terminate(force=True)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a tiny tmpfs of its own: writing a file of a few kilobytes fills it."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(folder)],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True, timeout=30, check=False)

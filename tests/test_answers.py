@@ -64,8 +64,13 @@ def test_yaml_booleans_are_read_as_yes_no_codes(bank: Questionnaire) -> None:
         ),
         pytest.param(
             {"pain_now": "nan"},
-            "question 'pain_now': 'nan' is not a finite number; allowed: whole number 0–10",
+            "question 'pain_now': 'nan' is not a number; allowed: whole number 0–10",
             id="nan",
+        ),
+        pytest.param(
+            {"pain_now": float("nan")},
+            "question 'pain_now': nan is not a finite number; allowed: whole number 0–10",
+            id="float-nan",
         ),
         pytest.param(
             {"rf_fever": "maybe"},

@@ -123,12 +123,18 @@ def test_the_package_has_no_import_cycle() -> None:
 #: its own package, so the tree reads bottom-up as the README's layout describes it
 LAYERS = (
     ("spinetriage._version",),
-    ("spinetriage", "spinetriage.errors"),
+    ("spinetriage", "spinetriage.errors", "spinetriage.bounded_read"),
     ("spinetriage.conditions", "spinetriage.clock"),
     ("spinetriage.bank",),
     ("spinetriage.answers",),
     ("spinetriage.scoring",),
-    ("spinetriage.interview", "spinetriage.output_files", "spinetriage.fhir"),
+    (
+        "spinetriage.interview",
+        "spinetriage.output_files",
+        "spinetriage.signals",
+        "spinetriage.fhir",
+        "spinetriage.forms",
+    ),
     ("spinetriage.batch", "spinetriage.workflows"),
     ("spinetriage.ui",),
     ("spinetriage.cli",),

@@ -1,15 +1,14 @@
 """`spinetriage batch` and `template` as installed, the way people run them: golden files,
-stdin and stdout, encodings, every exit code, Ctrl-C, and the progress bar in a terminal."""
+stdin and stdout, encodings, every exit code, and the progress bar in a terminal (signals:
+tests/test_signals.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -215,35 +214,6 @@ def test_exit_2_for_a_bad_option(tmp_path: Path) -> None:
     assert "--format" in stderr
     assert "xml" in stderr
     assert "Traceback" not in stderr
-
-
-def test_exit_130_on_ctrl_c_and_no_output_file(tmp_path: Path) -> None:
-    text = answers_csv([answers()] * 3)
-    process = subprocess.Popen(
-        [SPINETRIAGE, "batch", "-", "-o", "out.csv"],
-        cwd=tmp_path,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdin is not None
-        process.stdin.write(text.encode())
-        process.stdin.flush()
-        # the temporary output appears once the header is read and rows are being scored
-        deadline = time.monotonic() + TIMEOUT
-        while not list(tmp_path.glob(".out.csv.*.part")):
-            assert time.monotonic() < deadline, "batch never started writing"
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.05)
-        time.sleep(0.2)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=TIMEOUT)
-    finally:
-        process.kill()
-    assert process.returncode == 130
-    assert stderr.decode() == "spinetriage: interrupted after 3 rows; out.csv was not written\n"
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_closed_output_pipe_stops_quietly(work: Path) -> None:

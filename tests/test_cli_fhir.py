@@ -17,7 +17,7 @@ from support.cli_runner import run
 from support.fhir_checks import check_bundle, check_questionnaire
 from support.terminal_screen import words_of
 
-BRANCHING_BANK = Path(__file__).parent / "data" / "fhir_branching.yaml"
+BRANCHING_BANK = Path(__file__).parent / "data" / "branching.yaml"
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
 
 
@@ -143,9 +143,18 @@ def _response(fever: list[dict[str, Any]] | None = None, **changes: Any) -> dict
         pytest.param(
             _response([{"valueBoolean": "perhaps"}]),
             1,
-            "spinetriage: {path}: question 'rf_fever': 'perhaps' is not allowed; allowed: yes, "
-            "no\n",
+            "spinetriage: {path}: question 'rf_fever': valueBoolean 'perhaps' is not allowed; "
+            "allowed: valueBoolean true or false\n",
             id="bad-value",
+        ),
+        pytest.param(
+            _response([{"valueString": "no"}], status="in-progress"),
+            1,
+            "spinetriage: {path}: the QuestionnaireResponse has status in-progress: the form is "
+            "not finished, so it is not scored; allowed: completed or amended\n"
+            "spinetriage: {path}: question 'rf_fever': valueString 'no' is not allowed; allowed: "
+            "valueBoolean true or false\n",
+            id="in-progress-with-a-wrong-type",
         ),
         pytest.param(
             _response([{"valueBoolean": True}, {"valueBoolean": False}]),

@@ -228,7 +228,7 @@ def test_install_completion_makes_bash_complete_commands_and_values(tmp_path: Pa
     assert (tmp_path / ".bash_completions" / "spinetriage.sh").is_file()
     assert "spinetriage.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
     assert complete_in_bash(tmp_path, "spinetriage qu") == ["questions"]
-    assert complete_in_bash(tmp_path, "spinetriage ex") == ["export-fhir"]
+    assert complete_in_bash(tmp_path, "spinetriage export-f") == ["export-fhir"]
     assert complete_in_bash(tmp_path, "spinetriage --format m") == ["markdown"]
     assert complete_in_bash(tmp_path, "spinetriage questions --format ''") == [
         "table",

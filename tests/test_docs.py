@@ -47,3 +47,21 @@ def test_readme_says_it_does_not_diagnose() -> None:
 def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
     assert _commands()[name], f"command {name} has no help text"
     assert f"spinetriage {name}" in README
+
+
+def _options() -> set[str]:
+    import typer.main
+
+    from spinetriage.cli import app
+
+    group = typer.main.get_command(app)
+    params = [
+        *group.params,
+        *(p for c in getattr(group, "commands", {}).values() for p in c.params),
+    ]
+    return {name for param in params for name in param.opts if name.startswith("--")}
+
+
+@pytest.mark.parametrize("option", sorted(_options()))
+def test_every_option_is_in_the_readme(option: str) -> None:
+    assert f"`{option}" in README or f" {option}" in README

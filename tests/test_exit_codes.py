@@ -1,8 +1,8 @@
 """Every exit code is named, documented in the README, and produced by the installed command.
 
-130 (interrupted) needs a terminal, a signal or a closed pipe: tests/test_terminal.py (Ctrl-C,
-Ctrl-D in the interview) and tests/test_batch_cli.py (SIGINT during a batch run) produce it, and
-a closed output below.
+130 (interrupted), 129 and 143 need a terminal, a signal or a closed pipe: tests/test_terminal.py
+(Ctrl-C, Ctrl-D in the interview) and tests/test_signals.py (SIGINT, SIGTERM, SIGHUP during a
+batch run and the interview) produce them, and a closed output below.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def test_the_codes_are_the_documented_ones() -> None:
         "OK": 0,
         "INVALID": 1,
         "USAGE": 2,
+        "HANGUP": 129,
         "INTERRUPTED": 130,
+        "TERMINATED": 143,
     }
     table = README.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     assert sorted(int(n) for n in re.findall(r"^\| (\d+) \|", table, flags=re.M)) == [

@@ -19,15 +19,21 @@ from spinetriage.scoring.result import Result
 from support.answer_builders import answers, with_treatments
 from support.answer_strategies import answer_sets
 from support.clinical_cases import CLINICAL_CASES
-from support.fhir_checks import check_bundle, check_response, enabled_questions, walk
+from support.fhir_checks import (
+    check_bundle,
+    check_narrative,
+    check_response,
+    enabled_questions,
+    walk,
+)
 
 AUTHORED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
-TIER_SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/tier"
+TIER_SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar-tier"
 BANK = spinetriage.load_questionnaire()
 QUESTIONNAIRE = questionnaire_resource(BANK)
 
 ROUND_TRIP = settings(
-    max_examples=200,
+    max_examples=60,  # each validates a whole Bundle (slow); the 110 vignettes round-trip too
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -125,7 +131,8 @@ def test_response_header(bank: Questionnaire) -> None:
     bundle = result_bundle(spinetriage.triage(answers(), bank), bank, AUTHORED)
     (response,) = resources(bundle, "QuestionnaireResponse")
     assert bundle["entry"][0]["resource"] is response
-    assert {k: v for k, v in response.items() if k not in ("item", "subject")} == {
+    assert "identifier" not in bundle
+    assert {k: v for k, v in response.items() if k not in ("item", "subject", "text")} == {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar|"
         + bank.version,
@@ -151,12 +158,60 @@ def test_scores_are_observations_derived_from_the_response(bank: Questionnaire) 
     assert by_code["disability_percent"]["valueQuantity"]["value"] == (
         result.scores.disability_percent
     )
-    assert by_code["psychosocial_risk"]["valueCodeableConcept"]["text"] == (
-        result.scores.psychosocial_risk
+    assert result.scores.psychosocial_risk == "low"
+    assert by_code["psychosocial_risk"]["valueCodeableConcept"] == {
+        "coding": [
+            {
+                "system": "https://spinetriage.example/fhir/CodeSystem/score/psychosocial_risk",
+                "code": "low",
+                "display": "Low risk",
+            }
+        ],
+        "text": "Low risk",
+    }
+    assert check_narrative(by_code["psychosocial_risk"]) == (
+        "Psychosocial risk (STarT Back method): Low risk"
+    )
+    assert check_narrative(by_code["disability_percent"]) == (
+        f"Disability, percent (Oswestry method): {result.scores.disability_percent:g} %"
     )
     assert by_code["failed_treatment_count"]["valueInteger"] == 0
     response_url = bundle["entry"][0]["fullUrl"]
     assert all(o["derivedFrom"] == [{"reference": response_url}] for o in observations)
+
+
+def test_risk_assessment_narrative_says_tier_action_and_reasons(bank: Questionnaire) -> None:
+    result = spinetriage.triage(answers(rf_fever="yes"), bank)
+    (risk,) = resources(result_bundle(result, bank, AUTHORED), "RiskAssessment")
+    reasons = "".join(
+        f"{'Red flag: ' if r.red_flag else ''}{r.text} (rule {r.rule_id}; tier {r.tier})"
+        for r in result.reasons
+    )
+    assert check_narrative(risk) == (
+        f"Triage tier: Urgent assessment today (urgency: {result.urgency})"
+        f"What to do: {result.action}"
+        f"Why{reasons}{result.disclaimer}"
+    )
+    assert "Red flag: Fever with back pain" in reasons
+
+
+def test_response_narrative_is_short(bank: Questionnaire) -> None:
+    result = spinetriage.triage(answers(), bank)
+    (response,) = resources(result_bundle(result, bank, AUTHORED), "QuestionnaireResponse")
+    assert check_narrative(response) == (
+        f"Answers to {bank.title}, version {bank.version}: {len(result.answers)} questions "
+        "answered; authored 2025-03-04T05:06:07Z."
+    )
+
+
+def test_identifier_names_the_record_in_the_bundle_and_response(bank: Questionnaire) -> None:
+    identifier = {"system": "urn:oid:1.2.3.4", "value": "R-17"}
+    result = spinetriage.triage(answers(), bank)
+    bundle = result_bundle(result, bank, AUTHORED, identifier=identifier)
+    (response,) = resources(bundle, "QuestionnaireResponse")
+    assert bundle["identifier"] == response["identifier"] == identifier
+    assert "(record R-17)" in check_narrative(response)
+    check_bundle(bundle)
 
 
 def test_answers_not_used_are_absent_from_the_response(bank: Questionnaire) -> None:

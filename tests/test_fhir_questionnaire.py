@@ -16,9 +16,9 @@ from spinetriage.conditions.values import AnswerValue
 from spinetriage.fhir import questionnaire_canonical, questionnaire_resource
 from spinetriage.fhir.bundle import questionnaire_response
 from spinetriage.fhir.common import ENABLE_WHEN_EXPRESSION
-from support.fhir_checks import check_questionnaire, enabled_questions, validate
+from support.fhir_checks import check_narrative, check_questionnaire, enabled_questions, validate
 
-BRANCHING_BANK = Path(__file__).parent / "data" / "fhir_branching.yaml"
+BRANCHING_BANK = Path(__file__).parent / "data" / "branching.yaml"
 EXT = "http://hl7.org/fhir/StructureDefinition/"
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
 SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/"
@@ -37,7 +37,7 @@ def branching() -> Questionnaire:
 
 def test_header_names_the_bank_and_its_version(bank: Questionnaire) -> None:
     resource = questionnaire_resource(bank)
-    header = {k: v for k, v in resource.items() if k != "item"}
+    header = {k: v for k, v in resource.items() if k not in ("item", "text")}
     assert header == {
         "resourceType": "Questionnaire",
         "id": "spinetriage-lumbar",
@@ -50,6 +50,12 @@ def test_header_names_the_bank_and_its_version(bank: Questionnaire) -> None:
         "description": bank.disclaimer,
     }
     assert questionnaire_canonical(bank) == f"{URL}|{bank.version}"
+    sections = "".join(f"{s.title}: {len(s.question_ids)} questions" for s in bank.sections)
+    assert check_narrative(resource) == (
+        f"Lower back (lumbar spine) triage: version {bank.version}: {len(bank.questions)} "
+        f"questions in {len(bank.sections)} sections; some are asked only after certain "
+        f"answers.{sections}"
+    )
 
 
 def test_one_group_per_section_with_its_questions_in_order(bank: Questionnaire) -> None:
@@ -108,9 +114,16 @@ def test_shipped_bank_needs_the_expression_extension_only_where_asked_again(
                     {
                         "question": "leg_pain",
                         "operator": "=",
-                        "answerCoding": {"system": SYSTEM + "leg_pain", "code": code},
+                        "answerCoding": {
+                            "system": SYSTEM + "leg_pain",
+                            "code": code,
+                            "display": display,
+                        },
                     }
-                    for code in ("one_side", "both_sides")
+                    for code, display in (
+                        ("one_side", "Yes, one leg"),
+                        ("both_sides", "Yes, both legs"),
+                    )
                 ],
                 "enableBehavior": "any",
             },
@@ -132,9 +145,13 @@ def test_shipped_bank_needs_the_expression_extension_only_where_asked_again(
                     {
                         "question": "imaging_done",
                         "operator": "=",
-                        "answerCoding": {"system": SYSTEM + "imaging_done", "code": code},
+                        "answerCoding": {
+                            "system": SYSTEM + "imaging_done",
+                            "code": code,
+                            "display": display,
+                        },
                     }
-                    for code in ("xray", "mri", "ct")
+                    for code, display in (("xray", "X-ray"), ("mri", "MRI"), ("ct", "CT"))
                 ],
                 "enableBehavior": "any",
             },
@@ -197,7 +214,7 @@ def _expression(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _coding(question: str, code: str) -> dict[str, Any]:
-    return {"system": TEST_SYSTEM + question, "code": code}
+    return {"system": TEST_SYSTEM + question, "code": code, "display": code.capitalize()}
 
 
 @pytest.mark.parametrize(

@@ -5,20 +5,28 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import spinetriage
+from spinetriage.answers import RecordId
 from spinetriage.bank.model import Questionnaire
+from spinetriage.conditions.tree import leaves
 from spinetriage.errors import AnswerError, InputFileError
-from spinetriage.fhir import answers_from_response, result_bundle
+from spinetriage.fhir import answers_from_response, read_response, result_bundle
 from support.answer_builders import answers, with_treatments
 
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
 SYSTEM = "https://spinetriage.example/fhir/CodeSystem/spinetriage-lumbar/"
 
 Resource = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def branching() -> Questionnaire:
+    return spinetriage.load_questionnaire(Path(__file__).parent / "data" / "branching.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -35,30 +43,35 @@ def item(response: Resource, link_id: str) -> Resource:
 
 
 def test_a_form_filled_elsewhere_is_read(bank: Questionnaire) -> None:
-    """Flat items, no groups, codes without systems, strings and decimals for numbers."""
+    """Flat items (no groups), each answer exactly of its item's type, codes with their system."""
     raw = answers(treatments_tried="nsaids;chiropractic")
     response = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": URL,
-        "status": "completed",
+        "status": "amended",
         "item": [
-            {"linkId": "pain_now", "answer": [{"valueDecimal": 4.0}]},
-            {"linkId": "leg_pain", "answer": [{"valueString": "None"}]},
-            {"linkId": "back_pain", "answer": [{"valueCoding": {"code": "yes"}}]},
+            {"linkId": "pain_now", "answer": [{"valueInteger": 4}]},
+            {"linkId": "leg_pain", "answer": [{"valueCoding": _coding("leg_pain", "none")}]},
+            {"linkId": "back_pain", "answer": [{"valueBoolean": True}]},
             {
                 "linkId": "treatments_tried",
                 "answer": [
-                    {"valueCoding": {"system": SYSTEM + "treatments_tried", "code": "nsaids"}},
-                    {"valueCoding": {"code": "chiropractic"}},
+                    {"valueCoding": _coding("treatments_tried", "nsaids")},
+                    {
+                        "valueCoding": {
+                            **_coding("treatments_tried", "chiropractic"),
+                            "display": "x",
+                        }
+                    },
                 ],
             },
         ],
     }
     read = answers_from_response(bank, response)
     assert read == {
-        "pain_now": 4.0,
-        "leg_pain": "None",
-        "back_pain": "yes",
+        "pain_now": 4,
+        "leg_pain": "none",
+        "back_pain": True,
         "treatments_tried": ["nsaids", "chiropractic"],
     }
     follow_ups = {"nsaids_weeks": 2, "nsaids_helped": "yes"}
@@ -66,6 +79,10 @@ def test_a_form_filled_elsewhere_is_read(bank: Questionnaire) -> None:
     typed = spinetriage.triage({**raw, **read, **follow_ups}, bank).answer_map
     assert (typed["pain_now"], typed["leg_pain"], typed["back_pain"]) == (4, "none", True)
     assert typed["treatments_tried"] == frozenset({"nsaids", "chiropractic"})
+
+
+def _coding(question: str, code: str) -> dict[str, str]:
+    return {"system": SYSTEM + question, "code": code}
 
 
 def test_nested_answer_items_are_read(bank: Questionnaire) -> None:
@@ -79,7 +96,12 @@ def test_nested_answer_items_are_read(bank: Questionnaire) -> None:
                 "answer": [
                     {
                         "valueBoolean": True,
-                        "item": [{"linkId": "spine_levels", "answer": [{"valueString": "l4_l5"}]}],
+                        "item": [
+                            {
+                                "linkId": "spine_levels",
+                                "answer": [{"valueCoding": _coding("spine_levels", "l4_l5")}],
+                            }
+                        ],
                     }
                 ],
             }
@@ -89,6 +111,15 @@ def test_nested_answer_items_are_read(bank: Questionnaire) -> None:
         "diagnosis_known": True,
         "spine_levels": ["l4_l5"],
     }
+
+
+def test_the_identifier_is_the_record_id(bank: Questionnaire, bundle: Resource) -> None:
+    response = copy.deepcopy(bundle["entry"][0]["resource"])
+    assert read_response(bank, response).record_id is None
+    response["identifier"] = {"system": "urn:oid:1.2.3.4", "value": "R-17"}
+    assert read_response(bank, response).record_id == RecordId("R-17", "urn:oid:1.2.3.4")
+    response["identifier"] = {"value": "R-18"}
+    assert read_response(bank, response).record_id == RecordId("R-18")
 
 
 def _set(path: list[Any], value: Any) -> Callable[[Resource], None]:
@@ -175,11 +206,26 @@ FIRST_ITEM = [*QR, "item", 0, "item", 1]  # rf_bladder_bowel (after age)
             id="answer-without-value",
         ),
         pytest.param(
-            _set([*FIRST_ITEM, "answer", 0], {"valueDate": "2025-01-01"}),
-            "QuestionnaireResponse.item[0] ('red_flags').item[1] ('rf_bladder_bowel')"
-            ".answer[0]: valueDate is not an answer spinetriage reads (use valueBoolean, "
-            "valueCoding, valueInteger, valueDecimal or valueString)",
-            id="unsupported-value-type",
+            _set([*QR, "status"], _DELETE),
+            "the QuestionnaireResponse has no status; allowed: completed or amended (a finished "
+            "form)",
+            id="no-status",
+        ),
+        pytest.param(
+            _set([*QR, "status"], "final"),
+            "the QuestionnaireResponse has status 'final'; allowed: completed or amended (a "
+            "finished form)",
+            id="not-a-status",
+        ),
+        pytest.param(
+            _set([*QR, "identifier"], [{"value": "R-1"}]),
+            "QuestionnaireResponse.identifier is not one Identifier (an object)",
+            id="identifier-list",
+        ),
+        pytest.param(
+            _set([*QR, "identifier"], {"value": 17}),
+            "QuestionnaireResponse.identifier: its system and value must be text",
+            id="identifier-number",
         ),
     ],
 )
@@ -212,22 +258,6 @@ def test_unusable_resources_are_input_file_errors(
             ],
             id="answered-twice",
         ),
-        pytest.param(
-            _set(
-                [*QR, "item", 0, "item", 12, "answer", 0, "valueCoding", "system"],
-                "http://snomed.info/sct",
-            ),
-            [
-                "question 'rf_trauma': code system http://snomed.info/sct is not this "
-                f"questionnaire's ({SYSTEM}rf_trauma)"
-            ],
-            id="other-code-system",
-        ),
-        pytest.param(
-            _set([*QR, "item", 0, "item", 12, "answer", 0, "valueCoding"], {"display": "No"}),
-            ["question 'rf_trauma': a coding without a code"],
-            id="coding-without-code",
-        ),
     ],
 )
 def test_answers_that_do_not_fit_are_answer_errors(
@@ -244,11 +274,12 @@ def test_answers_that_do_not_fit_are_answer_errors(
     assert caught.value.exit_code == 1
 
 
-def test_bad_values_go_through_the_normal_validation(bank: Questionnaire, bundle: Resource) -> None:
+def test_values_of_the_right_type_go_through_the_normal_validation(
+    bank: Questionnaire, bundle: Resource
+) -> None:
     broken = copy.deepcopy(bundle)
     response = broken["entry"][0]["resource"]
     item(response, "pain_now")["answer"] = [{"valueInteger": 12}]
-    item(response, "rf_fever")["answer"] = [{"valueString": "maybe"}]
     response["item"][0]["item"].append(
         {"linkId": "favourite_colour", "answer": [{"valueString": "blue"}]}
     )
@@ -256,9 +287,200 @@ def test_bad_values_go_through_the_normal_validation(bank: Questionnaire, bundle
         spinetriage.triage(answers_from_response(bank, broken), bank)
     assert [str(p) for p in caught.value.problems] == [
         "unknown question 'favourite_colour'",
-        "question 'rf_fever': 'maybe' is not allowed; allowed: yes, no",
         "question 'pain_now': 12 is out of range; allowed: whole number 0–10",
     ]
+
+
+TEST_URL = "https://spinetriage.example/fhir/Questionnaire/fhir-branching-test"
+TEST_SYSTEM = "https://spinetriage.example/fhir/CodeSystem/fhir-branching-test/"
+BOOLEAN = "valueBoolean true or false"
+COLOUR = f"valueCoding from {TEST_SYSTEM}colour with code red, green or blue"
+EXTRAS = f"one valueCoding per choice from {TEST_SYSTEM}extras with code salt, pepper or none"
+COUNT = "valueInteger, a whole number 0–6"
+AMOUNT = "valueDecimal, a number 0–3 kg"
+
+
+def _answer(link_id: str, *values: dict[str, Any]) -> dict[str, Any]:
+    """A response to the branching test bank with one item."""
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": TEST_URL,
+        "status": "completed",
+        "item": [{"linkId": link_id, "answer": list(values)}],
+    }
+
+
+def _colour(code: str, system: str | None = TEST_SYSTEM + "colour") -> dict[str, Any]:
+    return {"valueCoding": {"code": code} if system is None else {"system": system, "code": code}}
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        pytest.param(
+            _answer("flag", {"valueString": "yes"}),
+            f"question 'flag': valueString 'yes' is not allowed; allowed: {BOOLEAN}",
+            id="boolean-as-string",
+        ),
+        pytest.param(
+            _answer("flag", {"valueInteger": 1}),
+            f"question 'flag': valueInteger 1 is not allowed; allowed: {BOOLEAN}",
+            id="boolean-as-integer",
+        ),
+        pytest.param(
+            _answer("flag", {"valueCoding": {"system": "http://snomed.info/sct", "code": "yes"}}),
+            f"question 'flag': valueCoding 'yes' is not allowed; allowed: {BOOLEAN}",
+            id="boolean-as-coding",
+        ),
+        pytest.param(
+            _answer("flag", {"valueBoolean": "true"}),
+            f"question 'flag': valueBoolean 'true' is not allowed; allowed: {BOOLEAN}",
+            id="boolean-holding-text",
+        ),
+        pytest.param(
+            _answer("flag", {"valueDate": "2025-01-01"}),
+            f"question 'flag': valueDate '2025-01-01' is not allowed; allowed: {BOOLEAN}",
+            id="boolean-as-date",
+        ),
+        pytest.param(
+            _answer("colour", _colour("red", None)),
+            f"question 'colour': valueCoding 'red' without a system is not allowed; allowed: "
+            f"{COLOUR}",
+            id="coding-without-system",
+        ),
+        pytest.param(
+            _answer("colour", _colour("red", "http://snomed.info/sct")),
+            "question 'colour': valueCoding 'red' from system 'http://snomed.info/sct' is not "
+            f"allowed; allowed: {COLOUR}",
+            id="coding-from-another-system",
+        ),
+        pytest.param(
+            _answer("colour", _colour("red", TEST_SYSTEM + "extras")),
+            f"question 'colour': valueCoding 'red' from system '{TEST_SYSTEM}extras' is not "
+            f"allowed; allowed: {COLOUR}",
+            id="coding-from-another-question",
+        ),
+        pytest.param(
+            _answer("colour", _colour("Red")),
+            f"question 'colour': valueCoding 'Red' is not allowed; allowed: {COLOUR}",
+            id="code-in-another-case",
+        ),
+        pytest.param(
+            _answer("colour", _colour("purple")),
+            f"question 'colour': valueCoding 'purple' is not allowed; allowed: {COLOUR}",
+            id="unknown-code",
+        ),
+        pytest.param(
+            _answer("colour", {"valueCoding": {"system": TEST_SYSTEM + "colour"}}),
+            f"question 'colour': a valueCoding without a code is not allowed; allowed: {COLOUR}",
+            id="coding-without-code",
+        ),
+        pytest.param(
+            _answer("colour", {"valueString": "red"}),
+            f"question 'colour': valueString 'red' is not allowed; allowed: {COLOUR}",
+            id="choice-as-string",
+        ),
+        pytest.param(
+            _answer(
+                "extras",
+                {"valueCoding": {"system": TEST_SYSTEM + "extras", "code": "salt"}},
+                {"valueCoding": {"code": "pepper"}},
+            ),
+            f"question 'extras': valueCoding 'pepper' without a system is not allowed; allowed: "
+            f"{EXTRAS}",
+            id="one-of-several-choices",
+        ),
+        pytest.param(
+            _answer("count", {"valueDecimal": 4.0}),
+            f"question 'count': valueDecimal 4.0 is not allowed; allowed: {COUNT}",
+            id="integer-as-decimal",
+        ),
+        pytest.param(
+            _answer("count", {"valueInteger": 4.5}),
+            f"question 'count': valueInteger 4.5 is not allowed; allowed: {COUNT}",
+            id="integer-holding-a-fraction",
+        ),
+        pytest.param(
+            _answer("count", {"valueString": "4"}),
+            f"question 'count': valueString '4' is not allowed; allowed: {COUNT}",
+            id="integer-as-string",
+        ),
+        pytest.param(
+            _answer("count", {"valueInteger": True}),
+            f"question 'count': valueInteger true is not allowed; allowed: {COUNT}",
+            id="integer-holding-a-boolean",
+        ),
+        pytest.param(
+            _answer("amount", {"valueInteger": 1}),
+            f"question 'amount': valueInteger 1 is not allowed; allowed: {AMOUNT}",
+            id="decimal-as-integer",
+        ),
+        pytest.param(
+            _answer("amount", {"valueDecimal": "1.5"}),
+            f"question 'amount': valueDecimal '1.5' is not allowed; allowed: {AMOUNT}",
+            id="decimal-holding-text",
+        ),
+    ],
+)
+def test_each_wrong_value_type_is_refused(
+    branching: Questionnaire, response: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(AnswerError) as caught:
+        answers_from_response(branching, response)
+    assert [str(p) for p in caught.value.problems] == [message]
+    assert caught.value.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        pytest.param(_answer("flag", {"valueBoolean": False}), False, id="boolean"),
+        pytest.param(_answer("colour", _colour("blue")), "blue", id="choice"),
+        pytest.param(_answer("count", {"valueInteger": 6}), 6, id="integer"),
+        pytest.param(_answer("amount", {"valueDecimal": 1.5}), 1.5, id="decimal"),
+        pytest.param(_answer("amount", {"valueDecimal": 2}), 2, id="decimal-written-whole"),
+    ],
+)
+def test_each_declared_value_type_is_read(
+    branching: Questionnaire, response: dict[str, Any], expected: object
+) -> None:
+    (read,) = answers_from_response(branching, response).values()
+    assert read == expected
+    assert type(read) is type(expected)
+
+
+@pytest.mark.parametrize("status", ["in-progress", "stopped"])
+def test_an_unfinished_response_is_refused_and_its_red_flags_still_said(
+    bank: Questionnaire, bundle: Resource, status: str
+) -> None:
+    unfinished = copy.deepcopy(bundle)
+    response = unfinished["entry"][0]["resource"]
+    response["status"] = status
+    item(response, "rf_bladder_bowel")["answer"] = [{"valueBoolean": True}]
+    with pytest.raises(AnswerError) as caught:
+        answers_from_response(bank, unfinished)
+    assert [str(p) for p in caught.value.problems] == [
+        f"the QuestionnaireResponse has status {status}: the form is not finished, so it is not "
+        "scored; allowed: completed or amended"
+    ]
+    emergency = [
+        r
+        for r in bank.rules
+        if r.red_flag and "rf_bladder_bowel" in {leaf.subject for leaf in leaves(r.when)}
+    ]
+    assert emergency
+    assert caught.value.red_flags[0].startswith(emergency[0].reason)
+
+
+def test_a_wrong_type_does_not_hide_a_red_flag(bank: Questionnaire, bundle: Resource) -> None:
+    broken = copy.deepcopy(bundle)
+    response = broken["entry"][0]["resource"]
+    item(response, "rf_bladder_bowel")["answer"] = [{"valueBoolean": True}]
+    item(response, "pain_now")["answer"] = [{"valueString": "8"}]
+    with pytest.raises(AnswerError) as caught:
+        answers_from_response(bank, broken)
+    assert len(caught.value.problems) == 1
+    assert caught.value.red_flags
 
 
 def test_items_without_answers_are_skipped(bank: Questionnaire, bundle: Resource) -> None:

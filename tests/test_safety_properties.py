@@ -24,7 +24,7 @@ from spinetriage.answers import asked_questions, parse_value
 from spinetriage.bank.model import Questionnaire
 from spinetriage.scoring import certain_rules, check_answers, decide
 from support.answer_builders import EMERGENCY_FLAGS
-from support.answer_strategies import answer_sets, completed
+from support.answer_strategies import answer_sets, blank_answers, completed
 
 BANK = spinetriage.load_questionnaire()
 EMERGENCY = BANK.tier_rank("emergency")
@@ -62,12 +62,12 @@ INFECTION_NERVE_SIGNS = (
 TREATMENTS = tuple(c.code for c in BANK.question("treatments_tried").choices if not c.exclusive)
 WEAKNESS = ("none", "mild", "significant")
 MANY = settings(
-    max_examples=1000,
+    max_examples=500,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 SOME = settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -78,8 +78,9 @@ def rank(raw: dict[str, Any], bank: Questionnaire = BANK) -> int:
 
 
 def changed(data: st.DataObject, raw: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """The answer set with these answers changed, completed around the change."""
-    return completed(data.draw, BANK, {**raw, **changes})
+    """The answer set with these answers changed, completed around the change (what was left
+    blank stays blank)."""
+    return completed(data.draw, BANK, {**raw, **changes}, blank_answers(BANK, raw))
 
 
 @MANY

@@ -110,6 +110,38 @@ def test_cancel_leaves_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_clot_after_a_recent_fusion_is_an_emergency_within_20_questions(
+    spawn: list[pexpect.spawn], bank: Questionnaire
+) -> None:
+    """Two weeks after a fusion, with a painful swollen calf: the post-operative warning signs
+    come straight after the red-flag screen, so the alert comes within the first 20 questions
+    (the second clinical review found them near question 50)."""
+    child = start(spawn)
+    child.expect("How old are you")
+    child.send(number(57))
+    red_flags = [q for q in bank.questions if q.section == "red_flags"][1:]
+    for question in red_flags:
+        if question.when is not None:  # the sudden-pain follow-up: not asked after "no"
+            continue
+        child.expect(opening(question.text))
+        child.send("n" if question.type.value == "yes_no" else ENTER)
+    child.expect(opening(bank.question("had_spine_surgery").text))
+    child.send("y")
+    child.expect(opening(bank.question("weeks_since_surgery").text))
+    child.send(number(2))
+    child.expect(r"question (\d+) of about \d+")
+    asked_at = int(child.match.group(1))
+    child.expect(opening(bank.question("postop_warning_signs").text))
+    calf = [c.code for c in bank.question("postop_warning_signs").choices].index("calf")
+    child.send(DOWN * calf + " " + ENTER)
+    child.expect("Your answer can be a sign of a medical emergency")
+    child.expect("Call an ambulance|Go to an emergency department now")
+    assert asked_at <= 20
+    child.send(ENTER)  # stop here and see what to do now
+    child.expect("EMERGENCY")
+    assert finish(child) == 0
+
+
 def test_emergency_answer_is_reported_at_once_and_stop_shows_the_result(
     spawn: list[pexpect.spawn],
 ) -> None:

@@ -17,12 +17,13 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .bank import Questionnaire, load_questionnaire
-    from .errors import AnswerError, BankError, SpinetriageError
+    from .errors import AnswerError, BankError, InvalidArgument, SpinetriageError
     from .scoring import Result, result_to_dict, triage
 
 __all__ = [
     "AnswerError",
     "BankError",
+    "InvalidArgument",
     "Questionnaire",
     "Result",
     "SpinetriageError",
@@ -49,6 +50,7 @@ def lazy_attribute(package: str, exports: dict[str, str], name: str) -> Any:
 _LAZY = {
     "AnswerError": "errors",
     "BankError": "errors",
+    "InvalidArgument": "errors",
     "SpinetriageError": "errors",
     "load_questionnaire": "bank",
     "Questionnaire": "bank",

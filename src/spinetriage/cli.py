@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import sys
@@ -9,14 +10,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from ._version import __version__
 from .batch.writers import BatchFormat
 from .errors import ExitCode, SpinetriageError
+from .output_files import StandardOutput, silence_stdout
 from .ui.output import ResultFormat
+
+if TYPE_CHECKING:
+    from .bank.model import Questionnaire
 
 app = typer.Typer(
     name="spinetriage",
@@ -36,29 +41,32 @@ FormatEnum = TypeVar("FormatEnum", bound=Enum)
 
 
 def _one_of(kind: type[FormatEnum]) -> Callable[[object], FormatEnum]:
-    """Read an option's value as one of `kind`'s names, refused in our words:
+    """Read an option's value as one of `kind`'s names (any case), refused in our words:
     `'jsn' is not one of text, json, markdown, fhir`."""
     names = [str(member.value) for member in kind]
 
     def parse(value: object) -> FormatEnum:
         if isinstance(value, kind):
             return value
-        for member in kind:
-            if str(value).lower() == member.value:
-                return member
-        shown = str(value).encode("unicode_escape").decode("ascii")
-        raise typer.BadParameter(f"'{shown}' is not one of {', '.join(names)}")
+        found = next((m for m in kind if str(value).lower() == m.value), None)
+        if found is None:
+            shown = str(value).encode("unicode_escape").decode("ascii")
+            raise typer.BadParameter(f"'{shown}' is not one of {', '.join(names)}")
+        return found
 
     return parse
 
 
-def _names(kind: type[Enum]) -> Callable[[], list[str]]:
-    """The values shell completion offers for an option of `kind`."""
-    return lambda: [str(member.value) for member in kind]
-
-
-def _metavar(kind: type[Enum]) -> str:
-    return "[" + "|".join(str(member.value) for member in kind) + "]"
+def _choice(kind: type[Enum], help_text: str) -> Any:
+    """A --format option over `kind`: our own refusal, the names as metavar and completion."""
+    names = [str(member.value) for member in kind]
+    return typer.Option(
+        "--format",
+        help=help_text,
+        parser=_one_of(kind),
+        metavar="[" + "|".join(names) + "]",
+        autocompletion=lambda: names,
+    )
 
 
 # The global options, declared once: on the command line they work before the command and
@@ -79,6 +87,8 @@ DebugOption = Annotated[
 class Settings:
     questions: Path | None
     no_color: bool
+    #: `--id-system` given before the command (batch takes its own too)
+    id_system: str | None = None
 
 
 def _formats_help(formats: Iterable[ResultFormat | BatchFormat]) -> str:
@@ -93,7 +103,9 @@ def _settings(
     """The global options, given before the command or after it (there, they win)."""
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
-    return Settings(questions or settings.questions, no_color or settings.no_color)
+    return Settings(
+        questions or settings.questions, no_color or settings.no_color, settings.id_system
+    )
 
 
 def _show_version(value: bool) -> None:
@@ -115,19 +127,21 @@ def root(
         ),
     ] = None,
     fmt: Annotated[
-        ResultFormat,
-        typer.Option(
-            "--format",
-            help=f"Result format: {_formats_help(ResultFormat)}",
-            parser=_one_of(ResultFormat),
-            metavar=_metavar(ResultFormat),
-            autocompletion=_names(ResultFormat),
-        ),
+        ResultFormat, _choice(ResultFormat, f"Result format: {_formats_help(ResultFormat)}")
     ] = ResultFormat.text,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output", "-o", help="Save the result to this file (mode 0600).", dir_okay=False
+        ),
+    ] = None,
+    id_system: Annotated[
+        str | None,
+        typer.Option(
+            "--id-system",
+            metavar="URI",
+            help="The system of record ids, for --format fhir (an absolute URI): with --answers, "
+            "or before batch.",
         ),
     ] = None,
     no_color: NoColorOption = False,
@@ -140,13 +154,13 @@ def root(
     ] = False,
 ) -> None:
     """Run the interview when no command is given."""
-    ctx.obj = Settings(questions=questions, no_color=no_color)
+    ctx.obj = Settings(questions=questions, no_color=no_color, id_system=id_system)
     if ctx.invoked_subcommand is not None:
         return
     if answers is None:
         _interview(questions, fmt, output, no_color)
     else:
-        _score_answer_file(answers, questions, fmt, output, no_color)
+        _score_answer_file(answers, questions, fmt, output, no_color, id_system)
 
 
 def _interview(
@@ -158,15 +172,20 @@ def _interview(
 
 
 def _score_answer_file(
-    path: Path, questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
+    path: Path,
+    questions: Path | None,
+    fmt: ResultFormat,
+    output: Path | None,
+    no_color: bool,
+    id_system: str | None,
 ) -> None:
     from .ui.output import emit
     from .workflows import score_answer_file
 
-    scored = score_answer_file(path, questions, output)
+    scored = score_answer_file(path, questions, output, id_system)
     for warning in scored.warnings:
         sys.stderr.write(f"spinetriage: {warning}\n")
-    emit(scored.result, fmt, output, no_color, scored.bank)
+    emit(scored.result, fmt, output, no_color, scored.bank, scored.record_id)
 
 
 @app.command()
@@ -184,12 +203,15 @@ def check(
     no_color: NoColorOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Validate a question bank: a one-line summary, or every problem with its file:line."""
-    from .bank.loader import load_questionnaire
+    """Validate a question bank and prove every answer set reaches a tier; or every problem."""
+    from .workflows import check_bank
 
     bank_path = path or _settings(ctx, questions).questions
-    bank = load_questionnaire(bank_path)
+    checked = check_bank(bank_path)
+    bank = checked.bank
     shown = str(bank_path or "questions.yaml")
+    for warning in checked.warnings:
+        sys.stderr.write(f"spinetriage: warning: {warning}\n")
     typer.echo(
         f"{shown}: OK: {len(bank.questions)} questions in {len(bank.sections)} sections, "
         f"{bank.condition_count} conditions ({len(bank.rules)} rules), {len(bank.tiers)} tiers; "
@@ -197,37 +219,115 @@ def check(
     )
 
 
-@app.command("export-fhir")
-def export_fhir(
-    ctx: typer.Context,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Save to this file instead of printing.", dir_okay=False
-        ),
-    ] = None,
-    questions: QuestionsOption = None,
-    no_color: NoColorOption = False,
-    debug: DebugOption = False,
-) -> None:
-    """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
-    import json
+#: the options every export command takes
+ExportQuestions = Annotated[
+    Path | None,
+    typer.Option(
+        "--questions", help="Export this question bank instead of the packaged one.", dir_okay=False
+    ),
+]
+ExportOutput = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Save to this file instead of printing.", dir_okay=False),
+]
 
+
+def _export(
+    ctx: typer.Context,
+    questions: Path | None,
+    output: Path | None,
+    what: str,
+    render: Callable[[Questionnaire], str | bytes],
+) -> None:
+    """Load the bank, render it, and print it or save it (atomically, mode 0600)."""
     from .bank.loader import load_questionnaire
-    from .fhir import questionnaire_resource
+    from .errors import ExportError
     from .output_files import refuse_overwriting, replaced_note, write_private
 
     bank_path = _settings(ctx, questions).questions
     if output is not None:
         refuse_overwriting(output, bank_path)
     bank = load_questionnaire(bank_path)
-    text = json.dumps(questionnaire_resource(bank), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
+    try:
+        content = render(bank)
+    except ExportError as error:
+        raise error.in_file(str(bank_path or "questions.yaml")) from None
+    if output is not None:
         replaced = replaced_note(output)
-        write_private(output, text)
-        sys.stderr.write(f"Saved the FHIR Questionnaire to {output}{replaced}\n")
+        write_private(output, content)
+        sys.stderr.write(f"Saved the {what} to {output}{replaced}\n")
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)
+
+
+def _refuse_binary_on_a_terminal(output: Path | None, what: str) -> None:
+    from .errors import InputFileError
+
+    if output is None and sys.stdout.isatty():
+        raise InputFileError(
+            f"{what} is a binary file, not for a terminal: save it with -o FILE.xlsx "
+            "(or redirect the output to a file)"
+        )
+
+
+@app.command("export-fhir")
+def export_fhir(
+    ctx: typer.Context,
+    questions: ExportQuestions = None,
+    output: ExportOutput = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
+    definitions: Annotated[
+        bool,
+        typer.Option(
+            "--definitions",
+            help="Write the CodeSystems and ValueSets of every code the output uses instead "
+            "(a collection Bundle), for a FHIR server to validate against.",
+        ),
+    ] = False,
+) -> None:
+    """Write the question bank as a FHIR R4 Questionnaire (JSON), for form renderers and records."""
+    import json
+
+    from .fhir import definitions_bundle, questionnaire_resource
+
+    def render(bank: Questionnaire) -> str:
+        resource = definitions_bundle(bank) if definitions else questionnaire_resource(bank)
+        return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+
+    what = "FHIR definitions (a Bundle)" if definitions else "FHIR Questionnaire"
+    _export(ctx, questions, output, what, render)
+
+
+@app.command("export-redcap")
+def export_redcap(
+    ctx: typer.Context,
+    questions: ExportQuestions = None,
+    output: ExportOutput = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write the question bank as a REDCap data dictionary (CSV), for its Data Dictionary upload."""
+    from .forms import data_dictionary_csv
+
+    _export(ctx, questions, output, "REDCap data dictionary", data_dictionary_csv)
+
+
+@app.command("export-xlsform")
+def export_xlsform(
+    ctx: typer.Context,
+    questions: ExportQuestions = None,
+    output: ExportOutput = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write the question bank as an XLSForm (.xlsx), for ODK Central and KoboToolbox."""
+    from .forms import xlsform_bytes
+
+    _refuse_binary_on_a_terminal(output, "An XLSForm")
+    _export(ctx, questions, output, "XLSForm", xlsform_bytes)
 
 
 class DictionaryFormat(str, Enum):
@@ -241,13 +341,7 @@ def questions(
     ctx: typer.Context,
     fmt: Annotated[
         DictionaryFormat,
-        typer.Option(
-            "--format",
-            help="table (default), csv or json; csv and json list every choice's code and label.",
-            parser=_one_of(DictionaryFormat),
-            metavar=_metavar(DictionaryFormat),
-            autocompletion=_names(DictionaryFormat),
-        ),
+        _choice(DictionaryFormat, "table (default), csv or json; csv and json list every choice."),
     ] = DictionaryFormat.table,
     questions: QuestionsOption = None,
     no_color: NoColorOption = False,
@@ -298,16 +392,7 @@ def batch(
             "--output", "-o", help="Write results here (mode 0600), not stdout.", dir_okay=False
         ),
     ] = None,
-    fmt: Annotated[
-        BatchFormat,
-        typer.Option(
-            "--format",
-            help=_formats_help(BatchFormat),
-            parser=_one_of(BatchFormat),
-            metavar=_metavar(BatchFormat),
-            autocompletion=_names(BatchFormat),
-        ),
-    ] = BatchFormat.csv,
+    fmt: Annotated[BatchFormat, _choice(BatchFormat, _formats_help(BatchFormat))] = BatchFormat.csv,
     errors: Annotated[
         Path | None,
         typer.Option(
@@ -316,10 +401,26 @@ def batch(
     ] = None,
     id_column: Annotated[
         str | None,
-        typer.Option("--id-column", help="The column carried to the output [default: record_id]."),
+        typer.Option(
+            "--id-column",
+            help="The column carried to the output [default: record_id; meta-instanceID in an "
+            "ODK Central export, _uuid in a KoboToolbox one].",
+        ),
+    ] = None,
+    id_system: Annotated[
+        str | None,
+        typer.Option(
+            "--id-system",
+            metavar="URI",
+            help="The system of the id column's record ids, for --format fhir (an absolute URI).",
+        ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse columns that are not question ids.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse columns that are not question ids, and rows of another form version.",
+        ),
     ] = False,
     encoding: Annotated[
         str | None,
@@ -340,15 +441,18 @@ def batch(
 
     settings = _settings(ctx, questions, no_color)
     bank = load_questionnaire(settings.questions)
-    options = BatchOptions(input_file, output, fmt.name, errors, id_column, strict, encoding)
     replaced = {path: replaced_note(path) for path in (output, errors) if path is not None}
+    id_system = id_system if id_system is not None else settings.id_system
+    options = BatchOptions(
+        input_file, output, fmt.name, errors, id_column, strict, encoding, id_system
+    )
     try:
         with progress_display(settings.no_color) as progress:
             summary = run_batch(bank, options, warn, progress)
     except BrokenPipeError:
         # whoever read the results stopped (`| head`): no traceback, and no second error when
         # Python flushes stdout on the way out
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_stdout()
         raise Interrupted("the output was closed before every row was written") from None
     if output is not None:
         sys.stderr.write(f"Saved {summary.rows:,} results to {output}{replaced[output]}\n")
@@ -356,7 +460,7 @@ def batch(
         sys.stderr.write(f"Saved the row problems to {errors}{replaced[errors]}\n")
     print_summary(summary, bank)
     if summary.errors:
-        why = f"{errors} lists" if errors is not None else "the error column says"
+        why = f"{errors} lists" if errors is not None else fmt.problems_at
         sys.stderr.write(f"Rows with status error were not scored: {why} what to fix.\n")
     raise typer.Exit(int(summary.exit_code))
 
@@ -373,15 +477,19 @@ _whole_short_help()
 
 
 def _report(error: SpinetriageError) -> int:
-    from .errors import BankError
+    from .errors import BankError, escape_controls
 
-    lines = str(error).splitlines()
     if isinstance(error, BankError):
+        lines = [str(problem) for problem in error.problems]
         count = len(error.problems)
-        lines = [str(p) for p in error.problems]
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found; the bank was not used.")
-    for line in lines:
-        sys.stderr.write(f"spinetriage: {line}\n")
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found; {error.outcome}.")
+        lines = [f"spinetriage: {line}" for line in lines]
+    else:
+        lines = [f"spinetriage: {escape_controls(line)}" for line in str(error).split("\n")]
+    # a closed terminal (SIGHUP) cannot be told: the exit code still says what happened
+    with contextlib.suppress(OSError):
+        sys.stderr.write("".join(f"{line}\n" for line in lines))
+        sys.stderr.flush()
     return int(error.exit_code)
 
 
@@ -389,22 +497,53 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry: one clear message and a documented exit code, never a traceback.
 
     typer itself turns usage errors into exit 2 and Ctrl-C into exit 130; our own errors are
-    reported here, with a traceback only under --debug.
+    reported here, with a traceback only under --debug. SIGTERM and SIGHUP stop a run as Ctrl-C
+    does (signals.py), and a failed write to standard output (a full disk) is exit 2.
     """
+    from .signals import interrupted_exit_code, stop_on_signals
+
     args = sys.argv[1:] if argv is None else argv
     stdout_before = _file_identity(1)
+    stdout = StandardOutput()
+    stop_on_signals()
     try:
         app(args=args, prog_name="spinetriage")
+        code: int | str | None = 0
     except SpinetriageError as error:
         if "--debug" in args:
             raise
-        sys.exit(_report(error))
+        code = _report(error)
+    except OSError as error:  # writing standard output failed: our files report their own
+        if "--debug" in args:
+            raise
+        code = _report(stdout.failed(error))
+    except KeyboardInterrupt:  # a stop signal after the command was done with it
+        code = ExitCode.INTERRUPTED
     except SystemExit as done:
-        if done.code == 1 and _output_closed(stdout_before):
+        code = done.code
+        if code == 1 and _output_closed(stdout_before):
             # whoever read the output stopped (`| head -1`): an interruption, as for a batch
             # run, not the "invalid" that exit 1 would say
-            sys.exit(int(ExitCode.INTERRUPTED))
-        raise
+            code = ExitCode.INTERRUPTED
+    if code in (ExitCode.OK, ExitCode.INVALID):
+        code = _flush_stdout(stdout, code)
+    if code == ExitCode.INTERRUPTED:
+        code = interrupted_exit_code()
+    sys.exit(code)
+
+
+def _flush_stdout(stdout: StandardOutput, code: int) -> int:
+    """The run's exit code once what is left of its output is written (it may not fit)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return ExitCode.INTERRUPTED
+    except OSError as error:
+        return _report(stdout.failed(error))
+    except KeyboardInterrupt:
+        return ExitCode.INTERRUPTED
+    return code
 
 
 def _file_identity(fd: int) -> tuple[int, int] | None:

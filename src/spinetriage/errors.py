@@ -22,8 +22,23 @@ class ExitCode(IntEnum):
     #: batch input, or a bank that is missing), no terminal; a bank that can be read but is not
     #: valid (YAML syntax included) is INVALID
     USAGE = 2
+    #: the terminal was closed (SIGHUP): stopped as by Ctrl-C (128 + the signal's number)
+    HANGUP = 129
     #: Ctrl-C, Ctrl-D or a closed input during the interview or a batch run
     INTERRUPTED = 130
+    #: asked to stop (SIGTERM: `kill`, a service manager, a job's time limit), as by Ctrl-C
+    TERMINATED = 143
+
+
+def escape_controls(text: str) -> str:
+    """Text from a file as a message may show it: every character a terminal would act on or not
+    show (ESC, a line end, NUL, a zero-width space, a bidirectional override) written as its
+    escape (`\\x1b`, `\\u200b`), so a file can neither clear the screen nor hide a character."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,7 +70,8 @@ class Problem:
             location = self.file if self.line is None else f"{self.file}:{self.line}"
         else:
             location = "" if self.line is None else f"line {self.line}"
-        return ": ".join(part for part in (location, self.where, self.message) if part)
+        text = ": ".join(part for part in (location, self.where, self.message) if part)
+        return escape_controls(text)
 
 
 class SpinetriageError(Exception):
@@ -67,6 +83,9 @@ class SpinetriageError(Exception):
 class BankError(SpinetriageError):
     """The question bank cannot be used; carries every problem found, not just the first."""
 
+    #: what came of it, after the count of problems: "2 problems found; the bank was not used."
+    outcome = "the bank was not used"
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
@@ -77,6 +96,16 @@ class BankUnreadable(BankError):
     unusable, as with any other file named on the command line."""
 
     exit_code = ExitCode.USAGE
+
+
+class ExportError(BankError):
+    """A valid bank that a form format cannot hold (say, a condition REDCap cannot write)."""
+
+    outcome = "nothing was written"
+
+    def in_file(self, file: str) -> ExportError:
+        """The same problems, in the bank file `file` (the core knows only lines)."""
+        return ExportError([replace(p, file=file) for p in self.problems])
 
 
 class AnswerError(SpinetriageError):
@@ -120,6 +149,28 @@ class InputFileError(SpinetriageError):
 
 class SettingError(SpinetriageError):
     """An environment setting spinetriage reads (SPINETRIAGE_NOW) holds a value it cannot use."""
+
+    exit_code = ExitCode.USAGE
+
+
+class OutputError(SpinetriageError):
+    """A result cannot be written: a full disk, a device that refuses it, a folder as the target.
+
+    Nothing that looks complete is left behind: a file is written whole or not at all.
+    """
+
+    exit_code = ExitCode.USAGE
+
+
+class InvalidArgument(SpinetriageError, TypeError):
+    """The Python API was called with an argument of the wrong kind (not an answer mapping, not
+    a loaded bank). Also a TypeError, which is what Python code expects for a wrong type."""
+
+    exit_code = ExitCode.USAGE
+
+
+class OptionError(SpinetriageError):
+    """An option's value cannot be used; the message names the option and what is allowed."""
 
     exit_code = ExitCode.USAGE
 

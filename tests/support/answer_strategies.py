@@ -6,6 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from spinetriage.answers.validation import asked_questions
 from spinetriage.answers.values import parse_value
 from spinetriage.bank.model import Question, Questionnaire
 from spinetriage.conditions.values import AnswerValue, QuestionType
@@ -28,6 +29,13 @@ def _raw_value(draw: st.DrawFn, question: Question) -> Any:
     return draw(st.integers(low, min(high, low + 60)) | st.integers(low, high))
 
 
+def blank_answers(bank: Questionnaire, raw: dict[str, Any]) -> frozenset[str]:
+    """The questions asked of this complete answer set that it leaves blank."""
+    typed = {q.id: parse_value(q, raw[q.id]) for q in bank.questions if q.id in raw}
+    path = asked_questions(bank, typed)
+    return frozenset(q.id for q in path if q.id not in raw)
+
+
 @st.composite
 def answer_sets(draw: st.DrawFn, bank: Questionnaire) -> dict[str, Any]:
     """A complete raw answer set: every question the bank would ask gets a valid answer (one
@@ -35,9 +43,15 @@ def answer_sets(draw: st.DrawFn, bank: Questionnaire) -> dict[str, Any]:
     return completed(draw, bank, {})
 
 
-def completed(draw: st.DrawFn, bank: Questionnaire, given: dict[str, Any]) -> dict[str, Any]:
+def completed(
+    draw: st.DrawFn,
+    bank: Questionnaire,
+    given: dict[str, Any],
+    left_blank: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """`given` made a complete, valid answer set: its answers to questions the bank asks are
-    kept, questions it no longer asks are dropped, and new follow-ups get drawn answers."""
+    kept, questions it no longer asks are dropped, and new follow-ups get drawn answers.
+    `left_blank`: questions (not required) the person had left blank, which stay blank."""
     raw: dict[str, Any] = {}
     typed: dict[str, AnswerValue] = {}
     for question in bank.questions:
@@ -45,9 +59,25 @@ def completed(draw: st.DrawFn, bank: Questionnaire, given: dict[str, Any]) -> di
             continue
         if question.id in given:
             raw[question.id] = given[question.id]
-        elif not question.required and draw(st.booleans()):
+        elif not question.required and (question.id in left_blank or draw(st.booleans())):
             continue
         else:
             raw[question.id] = _raw_value(draw, question)
         typed[question.id] = parse_value(question, raw[question.id])
     return raw
+
+
+@st.composite
+def any_answers(draw: st.DrawFn, bank: Questionnaire) -> dict[str, AnswerValue]:
+    """Typed answers to any questions, asked or not: every condition meets answered and
+    unanswered questions alike. Numbers take fractions and the ends of their range too."""
+    typed: dict[str, AnswerValue] = {}
+    for question in bank.questions:
+        if not draw(st.booleans()):
+            continue
+        if question.type is QuestionType.NUMBER and draw(st.booleans()):
+            low, high = question.minimum or 0.0, question.maximum or 0.0
+            typed[question.id] = draw(st.sampled_from([low, high]) | st.floats(low, high))
+        else:
+            typed[question.id] = parse_value(question, _raw_value(draw, question))
+    return typed

@@ -3,13 +3,16 @@
 The models check structure and primitive formats (R4B, the FHIR 4.x release fhir.resources ships;
 it has no plain R4 package), but neither required code bindings nor invariants. So this module
 also checks the codes we use against their R4 value sets, the Questionnaire invariants that apply
-(que-1, 2, 5, 6, 7, 12), that a response fits its Questionnaire item for item, and it evaluates
-`enableWhen` (and the SDC expressions, with fhirpathpy) the way a form renderer would.
+(que-1, 2, 5, 6, 7, 12), that a response fits its Questionnaire item for item, that every
+resource has a generated narrative of plain XHTML (txt-1, txt-2) and every coding a display, and
+it evaluates `enableWhen` (and the SDC expressions, with fhirpathpy) the way a form renderer
+would.
 """
 
 from __future__ import annotations
 
 import operator
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -48,9 +51,84 @@ ANSWER_KEYS = {
 }
 
 
+XHTML = "{http://www.w3.org/1999/xhtml}"
+#: the elements spinetriage's narratives may use: a subset of what txt-1 allows
+NARRATIVE_ELEMENTS = {"div", "p", "b", "ul", "li", "table", "tr", "th", "td"}
+
+
 def validate(resource: Resource) -> Any:
-    """The fhir.resources R4B model of a resource; pydantic raises when it does not fit."""
+    """The fhir.resources R4B model of a resource, once its narrative and codings are checked;
+    pydantic raises when it does not fit."""
+    if resource["resourceType"] != "Bundle":
+        check_narrative(resource)
+    check_codings(resource)
+    check_nothing_empty(resource)
     return get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+
+
+def check_nothing_empty(value: object, where: str = "") -> None:
+    """FHIR JSON has no empty arrays, objects or strings (the models do not check this)."""
+    if isinstance(value, dict):
+        assert value, f"{where}: an empty object"
+        for key, inner in value.items():
+            check_nothing_empty(inner, f"{where}.{key}")
+    elif isinstance(value, list):
+        assert value, f"{where}: an empty array"
+        for index, inner in enumerate(value):
+            check_nothing_empty(inner, f"{where}[{index}]")
+    elif isinstance(value, str):
+        assert value.strip(), f"{where}: an empty string"
+
+
+def check_narrative(resource: Resource) -> str:
+    """A generated narrative: one XHTML div of basic elements, no attributes but the namespace,
+    with some text (txt-1, txt-2). Returns the text, for tests to read."""
+    text = resource["text"]
+    assert text["status"] == "generated"
+    root = ElementTree.fromstring(text["div"])  # raises unless well-formed XML
+    assert root.tag == f"{XHTML}div"
+    assert text["div"].startswith('<div xmlns="http://www.w3.org/1999/xhtml">')
+    for element in root.iter():
+        assert element.tag.startswith(XHTML), element.tag
+        assert element.tag.removeprefix(XHTML) in NARRATIVE_ELEMENTS, element.tag
+        assert not element.attrib, element.attrib
+    words = "".join(root.itertext())
+    assert words.strip(), "txt-2: the narrative needs some text"
+    return words
+
+
+def codings(value: object) -> Iterator[Resource]:
+    """Every Coding in a resource (in a CodeableConcept, a valueCoding or an answerCoding)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in ("valueCoding", "answerCoding"):
+                yield inner
+            elif key == "coding":
+                yield from inner
+            else:
+                yield from codings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from codings(inner)
+
+
+def _concepts(value: object) -> Iterator[Resource]:
+    if isinstance(value, dict):
+        if "coding" in value:
+            yield value
+        for inner in value.values():
+            yield from _concepts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _concepts(inner)
+
+
+def check_codings(resource: Resource) -> None:
+    """Every coding carries a display, and every CodeableConcept a text, for people to read."""
+    for coding in codings(resource):
+        assert coding.get("display"), coding
+    for concept in _concepts(resource):
+        assert concept.get("text"), concept
 
 
 def walk(items: list[Resource]) -> Iterator[Resource]:
@@ -102,9 +180,7 @@ def _check_enable_when(item: Resource, by_link: dict[str, Resource]) -> None:
         kind = target["type"]
         assert answer_keys == [ANSWER_KEYS[kind].replace("value", "answer")]
         if kind == "choice":
-            assert condition["answerCoding"] in [
-                {k: o["valueCoding"][k] for k in ("system", "code")} for o in target["answerOption"]
-            ]
+            assert condition["answerCoding"] in [o["valueCoding"] for o in target["answerOption"]]
 
 
 def check_response(response: Resource, questionnaire: Resource) -> None:

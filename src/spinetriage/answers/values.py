@@ -8,6 +8,9 @@ unknown code or a missing required answer is refused with what is allowed.
 from __future__ import annotations
 
 import math
+import numbers
+import re
+from decimal import Decimal, InvalidOperation
 
 from ..bank.dictionary import allowed_values
 from ..bank.model import Question
@@ -21,8 +24,18 @@ class InvalidValue(ValueError):
     """One raw value that does not fit its question; the message says what is allowed."""
 
 
+#: a number as people write it: digits, an optional sign and decimal point. Not `1e3`, `1_0`,
+#: `0x0A`, `1:30`, `inf` or other scripts' digits, which Python's float() would read
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == [] or raw == ()
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    # not `raw == []`: a numpy number compared with a list is an array, true or false for no one
+    return isinstance(raw, (list, tuple)) and not raw
 
 
 def parse_value(question: Question, raw: object) -> AnswerValue:
@@ -59,7 +72,7 @@ def _refuse(question: Question, raw: object, why: str = "") -> InvalidValue:
 def _parse_yes_no(question: Question, raw: object) -> AnswerValue:
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, int) and raw in (0, 1):
+    if isinstance(raw, numbers.Integral) and raw in (0, 1):  # numpy's integers too
         return bool(raw)
     if isinstance(raw, str):
         word = raw.strip().lower()
@@ -74,7 +87,7 @@ def _code(question: Question, raw: object) -> str:
     # YAML reads a bare yes/no as a boolean; for a choice question it means the code
     if isinstance(raw, bool):
         raw = "yes" if raw else "no"
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    if isinstance(raw, numbers.Number):
         raw = str(raw)
     if isinstance(raw, str):
         word = raw.strip().lower()
@@ -105,38 +118,59 @@ def _parse_multi(question: Question, raw: object) -> AnswerValue:
     return codes
 
 
-def _number(question: Question, raw: object) -> float:
+def _exact(question: Question, raw: object) -> Decimal:
+    """A raw number's exact value: a plain decimal text, an integer or a float (numpy's too, as
+    the `numbers` ABCs know them), or a Decimal; anything else is not a number."""
     if isinstance(raw, bool):
         raise _refuse(question, raw, "not a number")
-    if isinstance(raw, (int, float)):
-        try:
-            value = float(raw)
-        except OverflowError:  # an integer beyond any float: far out of any range
-            raise _refuse(question, raw, "out of range") from None
-    elif isinstance(raw, str):
-        try:
-            value = float(raw.strip())
-        except ValueError:
-            raise _refuse(question, raw, "not a number") from None
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not PLAIN_NUMBER.fullmatch(text):
+            raise _refuse(question, raw, "not a number")
+        return Decimal(text)
+    if isinstance(raw, Decimal):
+        exact = raw
+    elif isinstance(raw, numbers.Integral):
+        exact = Decimal(int(raw))
+    elif isinstance(raw, numbers.Real):
+        # a float as the decimal it prints as: 0.1, not 0.1000000000000000055...
+        exact = Decimal(repr(float(raw)))
     else:
         raise _refuse(question, raw, "not a number")
-    if not math.isfinite(value):
+    if not exact.is_finite():
         raise _refuse(question, raw, "not a finite number")
+    return exact
+
+
+def _number(question: Question, raw: object) -> Decimal:
+    exact = _exact(question, raw)
     low, high = question.minimum, question.maximum
-    if (low is not None and value < low) or (high is not None and value > high):
+    try:
+        # the bounds as written in the bank (str of a float is its shortest decimal)
+        out = (low is not None and exact < Decimal(str(low))) or (
+            high is not None and exact > Decimal(str(high))
+        )
+    except InvalidOperation:  # pragma: no cover - finite values always compare
+        out = True
+    if out:
         raise _refuse(question, raw, "out of range")
-    return value
+    return exact
 
 
 def _parse_integer(question: Question, raw: object) -> AnswerValue:
-    value = _number(question, raw)
-    if not value.is_integer():
+    exact = _number(question, raw)
+    if exact != exact.to_integral_value():
         raise _refuse(question, raw, "not a whole number")
-    return int(value)
+    return int(exact)
 
 
 def _parse_number(question: Question, raw: object) -> AnswerValue:
-    return _number(question, raw)
+    exact = _number(question, raw)
+    value = float(exact)
+    # more digits than a float keeps (9.9999999999999999 would be read as 10, 1e-400 as 0)
+    if not math.isfinite(value) or Decimal(repr(value)) != exact:
+        raise _refuse(question, raw, "more precise than can be kept exactly; round it")
+    return value
 
 
 _PARSERS = {

@@ -8,13 +8,14 @@ definitions, tiers and rules (rule_reader.py) are read from it, in that order.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from ..conditions.parser import ConditionParser, Subject
-from ..errors import BankError
+from ..errors import BankError, InvalidArgument
 from .model import Questionnaire
 from .node_reader import NodeReader
 from .question_reader import QuestionReader
@@ -37,7 +38,10 @@ def default_bank_path() -> Path:
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
-    """Read and validate a bank (default: the packaged one). Raises BankError with every problem."""
+    """Read and validate a bank (default: the packaged one). Raises BankError with every problem,
+    InvalidArgument (a TypeError) when `path` is not a path."""
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgument(f"path must be a file path (str or Path), not {type(path).__name__}")
     bank_path = Path(path) if path is not None else default_bank_path()
     shown_as = str(path) if path is not None else "questions.yaml"
     root, raw = read_nodes(bank_path, shown_as)

@@ -1,16 +1,16 @@
 """The scores reported with every result: one table, and everything else derived from it.
 
 One row a score, one column a property, as pyxform keeps its question types: the name, the kind
-of value (as a question's type) and its allowed values, the label people read, the FHIR
-Observation title, the LOINC code where one is known to fit exactly, and whether it is derived.
-Derived scores are worked out from the answers; rules may test them (`{score: NAME, ...}`) and
-FHIR gives each as an Observation. The others (pain, weeks of symptoms) repeat an answer: rules
-test the question itself and FHIR has them in the QuestionnaireResponse.
+of value (as a question's type), its allowed values and how each reads, the label people read,
+the FHIR Observation title, the LOINC code where one is known to fit exactly, and whether it is
+derived. Derived scores are worked out from the answers; rules may test them (`{score: NAME,
+...}`) and FHIR gives each as an Observation. The others (pain, weeks of symptoms) repeat an
+answer: rules test the question itself and FHIR has them in the QuestionnaireResponse.
 
 What is derived from `SCORES`: the scores rules may name and what they may compare them with
-(bank.loader), the labels of the renderings (ui.wording), the Observations (fhir.bundle), the
-batch CSV columns (batch.writers). `scoring.Scores` holds the values with their types; a test
-checks that its fields are `SCORE_NAMES`, in order.
+(bank.loader), the labels of the renderings (ui.wording), the Observations (fhir.bundle) and
+their code systems (fhir.definitions), the batch CSV columns (batch.writers). `scoring.Scores`
+holds the values with their types; a test checks that its fields are `SCORE_NAMES`, in order.
 
 Methods (facts, not item wording; see shared/clinical-reference.md): disability, Oswestry
 method; duration bands, ACP 2017; psychosocial risk, STarT Back method (scoring/scores.py).
@@ -34,6 +34,8 @@ class ScoreSpec:
     kind: QuestionType
     #: a banded score's values, in order (a rule's `equals` or `in` must name one)
     values: tuple[str, ...] = ()
+    #: each value as a person reads it (the FHIR code's display), in the order of `values`
+    value_displays: tuple[str, ...] = ()
     #: derived from the answers (rules may test it; an Observation in FHIR), or an answer's copy
     derived: bool = True
     #: the score as a person names it, beside the value behind a rule
@@ -47,6 +49,10 @@ class ScoreSpec:
     #: what a derived score is worked out from: score scales (a question's `score_as`) or
     #: question ids; a search over answer sets knows the score once these are all decided
     made_from: tuple[str, ...] = ()
+
+    def display(self, value: str) -> str:
+        """A banded value as a person reads it."""
+        return self.value_displays[self.values.index(value)]
 
 
 SCORES: tuple[ScoreSpec, ...] = (
@@ -64,6 +70,13 @@ SCORES: tuple[ScoreSpec, ...] = (
         "disability_band",
         QuestionType.SINGLE_CHOICE,
         DISABILITY_BANDS,
+        (
+            "Minimal disability",
+            "Moderate disability",
+            "Severe disability",
+            "Crippling back pain",
+            "Bed-bound",
+        ),
         label="Effect on daily life (disability level)",
         made_from=("disability",),
         fhir_title="Disability band (Oswestry method)",
@@ -73,6 +86,7 @@ SCORES: tuple[ScoreSpec, ...] = (
         "duration_band",
         QuestionType.SINGLE_CHOICE,
         DURATION_BANDS,
+        ("Acute", "Subacute", "Chronic"),
         label="Duration of symptoms",
         made_from=("symptom_weeks",),
         fhir_title="Duration of symptoms (ACP 2017 bands)",
@@ -95,6 +109,7 @@ SCORES: tuple[ScoreSpec, ...] = (
         "psychosocial_risk",
         QuestionType.SINGLE_CHOICE,
         RISK_LEVELS,
+        ("Low risk", "Medium risk", "High risk"),
         label="Risk of long-lasting pain (from worries and mood)",
         made_from=("psychosocial", "psychosocial_distress"),
         fhir_title="Psychosocial risk (STarT Back method)",

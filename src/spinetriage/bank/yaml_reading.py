@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import re
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
+from ..bounded_read import read_bounded
 from ..errors import BankError, BankUnreadable, Problem
 
 MAX_BANK_BYTES = 1_000_000
@@ -23,9 +25,30 @@ MAX_BANK_BYTES = 1_000_000
 MAX_DEPTH = 64
 
 try:  # the C parser is ~10x faster; both build the same nodes with the same marks
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    _FastLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _FastLoader = yaml.SafeLoader
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+class _Loader(_FastLoader):  # type: ignore[valid-type,misc]
+    """Numbers as people write them. YAML 1.1 reads `013` as 11 (octal), `0x0A` as 10, `1:30`
+    as 90 and `1_0` as 10: here only plain decimals (`12`, `-3`, `7.5`; `013` is 13) are
+    numbers, and every other form stays the text written, for the reader of the value to refuse.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in (_INT, _FLOAT)]
+        for first, resolvers in _FastLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_Loader.add_implicit_resolver(_INT, re.compile(r"[-+]?[0-9]+\Z"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT, re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)\Z"), list("-+.0123456789")
+)
 
 
 def line_of(node: yaml.Node) -> int:
@@ -39,12 +62,9 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
         return BankError([Problem(file=shown_as, line=line, message=message)])
 
     try:
-        size = path.stat().st_size
-        if size > MAX_BANK_BYTES:
-            raise unusable(
-                f"file is {size:,} bytes; a bank may be at most {MAX_BANK_BYTES:,} bytes"
-            )
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_BANK_BYTES)
+        if raw is None:
+            raise unusable(f"file is larger than {MAX_BANK_BYTES:,} bytes, the most a bank may be")
     except OSError as exc:
         problem = Problem(file=shown_as, message=f"cannot read the file: {exc.strerror}")
         raise BankUnreadable([problem]) from None
@@ -97,7 +117,7 @@ def refuse_unsafe_events(text: str, alias_hint: str = "", what: str = "a bank") 
     try:
         _refuse_unsafe_events(text, alias_hint, what, _Loader)
     except yaml.YAMLError as libyaml_error:
-        if _Loader is yaml.SafeLoader:  # pragma: no cover - PyYAML built without libyaml
+        if _FastLoader is yaml.SafeLoader:  # pragma: no cover - PyYAML built without libyaml
             raise
         # a plain syntax error: report libyaml's, as on every other path
         with contextlib.suppress(yaml.YAMLError):
@@ -141,7 +161,7 @@ def _refuse_unsafe_events(
             raise UnsafeYaml(line, message)
 
 
-class _PlainDataLoader(_Loader):  # type: ignore[valid-type,misc]
+class _PlainDataLoader(_Loader):
     """Builds plain data; a date-like scalar stays the text written (answers hold no dates).
 
     A key written twice in one mapping is refused: YAML would keep the last value and drop the
@@ -167,6 +187,10 @@ _PlainDataLoader.add_constructor(
     "tag:yaml.org,2002:timestamp",
     lambda loader, node: loader.construct_scalar(node),
 )
+# base 10 always (YAML 1.1 would read a leading 0 as octal); a decimal as its exact value, so
+# that 9.9999999999999999 is not rounded to 10 before anyone looks at it
+_PlainDataLoader.add_constructor(_INT, lambda loader, node: int(node.value))
+_PlainDataLoader.add_constructor(_FLOAT, lambda loader, node: Decimal(node.value))
 
 
 def load_plain_data(text: str, what: str) -> object:
@@ -176,7 +200,13 @@ def load_plain_data(text: str, what: str) -> object:
     return yaml.load(text, Loader=_PlainDataLoader)
 
 
-_SCALARS = yaml.constructor.SafeConstructor()
+class _PlainScalars(yaml.constructor.SafeConstructor):
+    """A bank's scalars: numbers in base 10 always, as `_Loader` recognises them."""
+
+
+_PlainScalars.add_constructor(_INT, lambda constructor, node: int(node.value))
+_PlainScalars.add_constructor(_FLOAT, lambda constructor, node: float(node.value))
+_SCALARS = _PlainScalars()
 
 
 def scalar_value(node: yaml.ScalarNode) -> object:

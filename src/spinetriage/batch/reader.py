@@ -24,6 +24,13 @@ STDIN = "-"
 DEFAULT_ENCODING = "utf-8-sig"
 #: a NUL byte is replaced by this mark before the csv module sees it (Python 3.10 refuses NUL)
 NUL_MARK = "\ufffe"
+#: the longest header line taken: column names, not data (a few thousand REDCap fields take a
+#: tenth of it); a longer one (a file of commas, /dev/zero) is refused at once
+MAX_HEADER_CHARS = 1 << 20
+#: a physical line longer than this is an error row, read past without being held in memory
+MAX_LINE_CHARS = 1 << 20
+#: a line that was too long, as the csv module is given it
+_LONG_LINE = NUL_MARK + "long line"
 DELIMITERS = (",", ";", "\t")
 ENCODING_HINT = (
     "if the file was saved in another encoding, name it with --encoding "
@@ -40,6 +47,8 @@ class Record:
     #: the record runs over more than one line (a quoted cell with line breaks, or a stray quote)
     last_line: int
     has_nul: bool
+    #: why the row could not be read into cells at all (a line or a cell too long), if so
+    unreadable: str = ""
 
 
 class CsvSource:
@@ -51,12 +60,7 @@ class CsvSource:
     def __init__(self, path: str, encoding: str | None = None) -> None:
         self.name = "stdin" if path == STDIN else path
         encoding = encoding or DEFAULT_ENCODING
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputFileError(
-                f"unknown encoding '{encoding}' (try utf-8, latin-1 or cp1252)"
-            ) from None
+        _refuse_encoding(encoding)
         self._binary: IO[bytes] = _open_binary(path)
         self._text = io.TextIOWrapper(self._binary, encoding=encoding, newline="")
         self._nul_lines = 0
@@ -95,29 +99,49 @@ class CsvSource:
             return None
 
     def _lines(self) -> Iterator[str]:
-        for line in self._text:
+        """The file's lines for the csv module; a line too long is skipped, without holding it,
+        and given as `_LONG_LINE` (it has a NUL mark, so its record is looked at)."""
+        readline = self._text.readline
+        while line := readline(MAX_LINE_CHARS):
             if "\0" in line:
                 self._nul_lines += 1
                 line = line.replace("\0", NUL_MARK)
+            elif len(line) == MAX_LINE_CHARS and line[-1] not in "\r\n":
+                while (rest := readline(MAX_LINE_CHARS)) and rest[-1] not in "\r\n":
+                    pass
+                self._nul_lines += 1
+                line = _LONG_LINE + "\n"
             yield line
 
-    def _decode_error(self, exc: UnicodeDecodeError) -> InputFileError:
-        """Text is decoded in chunks: read again, line by line, to name the first bad line."""
+    def _decode_error(self, exc: UnicodeError) -> InputFileError:
+        """Text is decoded in chunks: read again to name the line of the first bad byte."""
+        encoding = getattr(exc, "encoding", self._text.encoding)
         where = ""
         if self.name != "stdin":
             with contextlib.suppress(OSError):
-                where = f" line {_first_undecodable_line(Path(self.name), exc.encoding)}:"
-        byte = exc.object[exc.start : exc.start + 1].hex()
+                where = f" line {_first_undecodable_line(Path(self.name), encoding)}:"
+        what = ""
+        if isinstance(exc, UnicodeDecodeError):
+            what = f" (byte 0x{exc.object[exc.start : exc.start + 1].hex()})"
+        elif codecs.lookup(encoding).name in ("utf-16", "utf-32"):
+            # these need a byte order mark to know the byte order
+            what = f" (no byte order mark: name the order, {encoding}-le or {encoding}-be)"
         return InputFileError(
-            f"{self.name}:{where} cannot be read as {exc.encoding} (byte 0x{byte}); {ENCODING_HINT}"
+            f"{self.name}:{where} cannot be read as {encoding}{what}; {ENCODING_HINT}"
         )
 
     def _read_header(self) -> tuple[list[str], str, int]:
         """The first non-blank line as column names, and the delimiter it uses."""
         line_number = 0
         try:
-            for line in self._text:
+            while line := self._text.readline(MAX_HEADER_CHARS + 1):
                 line_number += 1
+                if len(line) > MAX_HEADER_CHARS:
+                    raise InputFileError(
+                        f"{self.name}: line {line_number}: the header is longer than "
+                        f"{MAX_HEADER_CHARS:,} characters; expected a line of question ids "
+                        "(`spinetriage template` writes one)"
+                    )
                 if line.strip():
                     break
             else:
@@ -125,39 +149,87 @@ class CsvSource:
                     f"{self.name}: the file is empty; expected a header line of question ids "
                     "(`spinetriage template` writes one)"
                 )
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             raise self._decode_error(exc) from None
-        line = line.replace("\0", NUL_MARK)
+        except OSError as exc:
+            raise InputFileError(f"{self.name}: cannot read the file: {exc.strerror}") from None
         delimiter = max(DELIMITERS, key=line.count)
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([line.replace("\0", NUL_MARK)], delimiter=delimiter), [])
+        except csv.Error:
+            raise InputFileError(
+                f"{self.name}: line {line_number}: a column name is longer than "
+                f"{csv.field_size_limit():,} characters; expected question ids"
+            ) from None
         if cells:
             cells[0] = cells[0].removeprefix("\ufeff")
-        return [cell.strip() for cell in cells], delimiter, line_number
+        # a NUL in a column name is shown as what it is (an escaped \x00), not as our mark
+        return [cell.strip().replace(NUL_MARK, "\0") for cell in cells], delimiter, line_number
 
     def records(self) -> Iterator[Record]:
         """The data records after the header; blank lines are not records and are skipped."""
         reader = self._reader
         offset = self._line_offset
         previous = 0
-        try:
-            for cells in reader:
-                last = reader.line_num
-                if not cells:
+        while True:
+            try:
+                for cells in reader:
+                    last = reader.line_num
+                    if not cells:
+                        previous = last
+                        continue
+                    if self._nul_lines:
+                        self._nul_lines = 0
+                        if cells == [_LONG_LINE]:
+                            yield Record(previous + 1 + offset, [], last + offset, False, LONG)
+                            previous = last
+                            continue
+                        has_nul = any(NUL_MARK in cell for cell in cells)
+                        yield Record(previous + 1 + offset, cells, last + offset, has_nul)
+                    else:
+                        yield Record(previous + 1 + offset, cells, last + offset, False)
                     previous = last
-                    continue
-                has_nul = False
-                if self._nul_lines:
-                    self._nul_lines = 0
-                    has_nul = any(NUL_MARK in cell for cell in cells)
-                yield Record(previous + 1 + offset, cells, last + offset, has_nul)
+                return
+            except csv.Error:
+                # a cell past the csv module's limit: this row is an error row, the next goes on
+                last = reader.line_num
+                yield Record(previous + 1 + offset, [], last + offset, False, _too_long_cell())
                 previous = last
-        except UnicodeDecodeError as exc:
-            raise self._decode_error(exc) from None
-        except csv.Error as exc:
-            raise InputFileError(
-                f"{self.name}: line {previous + 1 + offset}: cannot be read as CSV ({exc}); "
-                'is a quote (") left open?'
-            ) from None
+            except UnicodeError as exc:
+                raise self._decode_error(exc) from None
+            except OSError as exc:
+                raise InputFileError(f"{self.name}: cannot read the file: {exc.strerror}") from None
+
+
+#: why a line too long is not read
+LONG = (
+    f"the line is longer than {MAX_LINE_CHARS:,} characters and was not read; "
+    "allowed: one row of answers per line"
+)
+
+
+def _too_long_cell() -> str:
+    return (
+        f"a cell is longer than {csv.field_size_limit():,} characters and the row was not read; "
+        "allowed: cells up to that length"
+    )
+
+
+def _refuse_encoding(encoding: str) -> None:
+    """Refuse at once an encoding Python does not know, or a codec that is not a text encoding
+    (rot13, hex, bz2_codec turn bytes into bytes or text into text)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputFileError(
+            f"unknown encoding '{encoding}' (try utf-8, latin-1 or cp1252)"
+        ) from None
+    try:
+        io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    except LookupError:
+        raise InputFileError(
+            f"'{encoding}' is not a text encoding (try utf-8, latin-1 or cp1252)"
+        ) from None
 
 
 def _open_binary(path: str) -> IO[bytes]:
@@ -182,12 +254,23 @@ def _refuse_workbook(name: str, binary: IO[bytes]) -> None:
 
 
 def _first_undecodable_line(path: Path, encoding: str) -> int:
+    """The line of the first byte `encoding` cannot decode (or of the end, when the file stops
+    inside a character), counted in bounded chunks whatever the line lengths."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    number = 0
+    newlines = 0
     with path.open("rb") as stream:
-        for number, line in enumerate(stream, 1):
+        while True:
+            chunk = stream.read(1 << 16)
+            pending, flag = decoder.getstate()
             try:
-                decoder.decode(line)
-            except UnicodeDecodeError:
-                return number
-    return number
+                newlines += decoder.decode(chunk, final=not chunk).count("\n")
+            except UnicodeError as exc:
+                if isinstance(exc, UnicodeDecodeError):
+                    # what decoded before the bad byte, from the state before this chunk
+                    before = codecs.getincrementaldecoder(encoding)()
+                    before.setstate((b"", flag))
+                    with contextlib.suppress(UnicodeError):
+                        newlines += before.decode((pending + chunk)[: exc.start]).count("\n")
+                return newlines + 1
+            if not chunk:
+                return newlines + 1

@@ -9,7 +9,7 @@ A bad row is not scored; its problems name the line, the column and what is allo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from ..answers.validation import AnswerSet
@@ -17,8 +17,9 @@ from ..answers.values import NO, YES, InvalidValue, parse_value, shown_value
 from ..bank.dictionary import allowed_values
 from ..bank.model import Questionnaire, Rule
 from ..conditions.tree import Condition, Predicate, describe, leaves
-from ..conditions.values import AnswerValue
-from ..errors import Problem
+from ..conditions.values import AnswerValue, QuestionType
+from ..errors import AnswerError, Problem
+from ..forms.exports import ExportFormat
 from ..scoring.decision import Decision, decide, triage_answer_set
 from ..scoring.matching import red_flags_in, rule_matcher
 from ..scoring.result import Result
@@ -46,6 +47,8 @@ class RowOutcome:
     result: Result | None = None
     #: a refused row's red-flag rules that hold on its valid answers: reported, never silent
     red_flags: tuple[Rule, ...] = ()
+    #: the version of the form the row was collected with, when it is not the bank's
+    form_version: str = ""
 
     @property
     def ok(self) -> bool:
@@ -75,6 +78,7 @@ class _Plan:
         "asked_if",
         "cache",
         "checkboxes",
+        "choices_cell",
         "columns",
         "id",
         "index",
@@ -83,9 +87,15 @@ class _Plan:
         "valid",
     )
 
-    def __init__(self, columns: QuestionColumns, asked_if: Predicate | None) -> None:
+    def __init__(
+        self, columns: QuestionColumns, asked_if: Predicate | None, export: ExportFormat
+    ) -> None:
         question = columns.question
         self.columns = columns
+        #: a multiple-choice cell as our template writes it (ODK and KoboToolbox use spaces)
+        self.choices_cell = (
+            export.choices_cell if question.type is QuestionType.MULTI_CHOICE else None
+        )
         self.id = question.id
         self.asked_if = asked_if
         self.required = question.required
@@ -109,7 +119,8 @@ class _Plan:
             value = _BLANK
         else:
             try:
-                value = parse_value(self.columns.question, raw)
+                cell = raw if self.choices_cell is None else self.choices_cell(raw)
+                value = parse_value(self.columns.question, cell)
             except InvalidValue as exc:
                 value = _Refused(self.columns.column, self.columns.label, str(exc))
         if len(self.cache) < CACHE_LIMIT:
@@ -142,10 +153,18 @@ class RowScorer:
     to questions before them, so having the always-asked answers in place early changes nothing.
     """
 
-    def __init__(self, bank: Questionnaire, layout: Layout, full_result: bool = False) -> None:
+    def __init__(
+        self,
+        bank: Questionnaire,
+        layout: Layout,
+        full_result: bool = False,
+        strict_version: bool = False,
+    ) -> None:
         self.bank = bank
         self.layout = layout
         self.full_result = full_result
+        #: refuse a row collected with another version of the form (--strict)
+        self.strict_version = strict_version
         self._matcher = rule_matcher(bank)
         self._ticks: dict[str, bool | _Refused | None] = {}
         # questions with the same `when` share one predicate, so that a run of them (a
@@ -153,9 +172,9 @@ class RowScorer:
         # the first of them, which later questions cannot change
         shared: dict[Condition, Predicate | None] = {}
         plans = [
-            _Plan(c, shared.setdefault(c.question.when, c.question.asked_if))
+            _Plan(c, shared.setdefault(c.question.when, c.question.asked_if), layout.export)
             if c.question.when is not None
-            else _Plan(c, None)
+            else _Plan(c, None, layout.export)
             for c in layout.questions
         ]
         self._order = tuple(plan.id for plan in plans)
@@ -189,6 +208,7 @@ class RowScorer:
             groups = self._groups
         ignored: list[str] = []
         problems: list[_Refused] = []
+        form_version, version_refused = self._form_version(cells)
         for asked_if, steps, group_cells, subject, known in groups:
             if asked_if is None:
                 self._walk(steps, cells, answers, ignored, problems)
@@ -209,17 +229,44 @@ class RowScorer:
             elif any(group_cells(cells)):
                 # not asked, yet something is written in its cells: see what
                 self._walk(steps, cells, answers, ignored, problems, asked_if, False)
+        if version_refused is not None:
+            problems.insert(0, version_refused)
         if problems:
             flags = red_flags_in(self.bank, answers)
             problem_list = self._problems(record.line, problems)
-            return RowOutcome(record.line, record_id, problem_list, red_flags=flags)
-        decision = decide(self.bank, answers, self._matcher)
+            return RowOutcome(
+                record.line, record_id, problem_list, red_flags=flags, form_version=form_version
+            )
+        try:
+            decision = decide(self.bank, answers, self._matcher)
+        except AnswerError as error:  # no rule matches: this row is an error, the run goes on
+            problems_found = tuple(replace(p, line=record.line) for p in error.problems)
+            return RowOutcome(record.line, record_id, problems_found, form_version=form_version)
         result = None
         if self.full_result:
             in_order = {qid: answers[qid] for qid in self._order if qid in answers}
             answer_set = AnswerSet(in_order, tuple(ignored))
             result = triage_answer_set(self.bank, answer_set, decision)
-        return RowOutcome(record.line, record_id, (), decision, tuple(ignored), result)
+        return RowOutcome(
+            record.line, record_id, (), decision, tuple(ignored), result, form_version=form_version
+        )
+
+    def _form_version(self, cells: list[str]) -> tuple[str, _Refused | None]:
+        """The form version the row names, when it is not the bank's; refused under --strict."""
+        for index in self.layout.version_indexes:
+            version = cells[index].strip()
+            if version and version != self.bank.version:
+                if not self.strict_version:
+                    return version, None
+                column = self.layout.columns[index]
+                return version, _Refused(
+                    column,
+                    f"column '{column}'",
+                    f"form version {shown_value(version)} is not the bank's version "
+                    f"{shown_value(self.bank.version)}; allowed: {shown_value(self.bank.version)} "
+                    "(--strict refuses rows of other versions)",
+                )
+        return "", None
 
     def _walk(
         self,
@@ -320,6 +367,8 @@ class RowScorer:
             if record.last_line > record.line
             else ""
         )
+        if record.unreadable:
+            return (Problem(line=record.line, message=record.unreadable + spans),)
         if count < width:
             where = f"first missing column: '{columns[count]}'"
             column = columns[count]

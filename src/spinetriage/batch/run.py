@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
+from ..answers.values import shown_value
 from ..bank.model import Questionnaire
 from ..errors import ExitCode, InputFileError, Interrupted
+from ..fhir.identity import check_id_system
 from ..output_files import atomic_writer, refuse_overwriting
 from .layout import Layout, read_layout
 from .reader import CsvSource
-from .rows import RowScorer
+from .rows import RowOutcome, RowScorer
 from .writers import BatchContext, BatchFormat, ErrorRows
 
 #: how many rows pass between two progress updates
@@ -40,6 +42,8 @@ class BatchOptions:
     id_column: str | None = None
     strict: bool = False
     encoding: str | None = None
+    #: the system of the record ids (an absolute URI), for FHIR identifiers
+    id_system: str | None = None
 
 
 FLAGGED_LINES_SHOWN = 10
@@ -81,20 +85,26 @@ def run_batch(
 ) -> BatchSummary:
     """Score every row of `options.input`; the file-level problems raise InputFileError."""
     fmt = BatchFormat[options.format]
+    id_system = check_id_system(options.id_system)
     _refuse_same_file(options)
     summary = BatchSummary()
     try:
         with CsvSource(options.input, options.encoding) as source:
             layout = read_layout(bank, source.header, source.name, options.id_column)
             _unknown_columns(layout, source.name, options.strict, warn)
-            scorer = RowScorer(bank, layout, full_result=fmt.full_result)
+            scorer = RowScorer(bank, layout, fmt.full_result, strict_version=options.strict)
+            versions_seen: set[str] = set()
             with _opened(options.output) as out, _opened(options.errors) as errors_out:
-                writer = fmt.open(out or sys.stdout, BatchContext(bank, layout.id_column))
+                context = BatchContext(bank, layout.id_column, id_system)
+                writer = fmt.open(out or sys.stdout, context)
                 errors = ErrorRows(errors_out, layout.id_column) if errors_out else None
                 if progress is not None:
                     progress.start(source.total_bytes())
                 for record in source.records():
                     outcome = scorer.score(record)
+                    if outcome.form_version and outcome.form_version not in versions_seen:
+                        versions_seen.add(outcome.form_version)
+                        _other_version(outcome, bank, source.name, options.strict, warn)
                     writer.write(outcome)
                     summary.rows += 1
                     if outcome.decision is None:
@@ -113,6 +123,18 @@ def run_batch(
         # the output files were removed on the way out (atomic_writer)
         raise Interrupted(_interrupted(options, summary.rows)) from None
     return summary
+
+
+def _other_version(
+    outcome: RowOutcome, bank: Questionnaire, source: str, strict: bool, warn: Callable[[str], None]
+) -> None:
+    """Said once per version: rows of another version of the form may not fit this bank."""
+    what = "refused" if strict else "scored with this bank (--strict refuses them)"
+    warn(
+        f"warning: {source}: line {outcome.line}: the form version is "
+        f"{shown_value(outcome.form_version)}, not the bank's {shown_value(bank.version)}: "
+        f"rows of that version are {what}"
+    )
 
 
 def _interrupted(options: BatchOptions, rows: int) -> str:
@@ -140,11 +162,8 @@ def _opened(path: Path | None) -> Iterator[IO[str] | None]:
     if path is None:
         yield None
         return
-    try:
-        with atomic_writer(path, newline="") as stream:
-            yield stream
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot write the file: {exc.strerror}") from None
+    with atomic_writer(path, newline="") as stream:
+        yield stream
 
 
 def _refuse_same_file(options: BatchOptions) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -23,8 +24,13 @@ if TYPE_CHECKING:
     from ..bank.model import Questionnaire, Rule
     from .rows import RowOutcome
 
-#: what a spreadsheet may take as the start of a formula (OWASP CSV injection)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: what a spreadsheet may take as the start of a formula (OWASP CSV injection): = + - @ and
+#: their full-width forms (an East Asian input method types ＝, which some spreadsheets read
+#: as =), also after spaces of any kind or invisible characters (importers that trim spaces
+#: would see the formula); a cell starting with a tab, a line end or a NUL is neutralised too
+_FORMULA = re.compile(
+    "[\\s\x00\u200b-\u200d\u2060\ufeff]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n\x00]"
+)
 #: rule combinations whose cells are remembered
 MEMO_LIMIT = 4096
 PROBLEM_SEPARATOR = " | "
@@ -32,7 +38,7 @@ PROBLEM_SEPARATOR = " | "
 
 def neutralise(cell: str) -> str:
     """A text cell a spreadsheet will not run as a formula: prefixed with ' when it could be one."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return "'" + cell if _FORMULA.match(cell) else cell
 
 
 def _has_line_break(text: str) -> bool:
@@ -51,10 +57,12 @@ class RowWriter(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class BatchContext:
-    """What every writer may need besides the row: the bank and the id column's name."""
+    """What every writer may need besides the row: the bank, the id column's name and the system
+    of its ids (FHIR identifiers)."""
 
     bank: Questionnaire
     id_column: str
+    id_system: str | None = None
 
 
 class CsvRows:
@@ -102,8 +110,8 @@ class CsvRows:
     def write(self, outcome: RowOutcome) -> None:
         decision = outcome.decision
         record_id = outcome.record_id
-        if record_id.startswith(FORMULA_START):
-            record_id = "'" + record_id
+        if not record_id[:1].isalnum():  # most ids start with a letter or digit: safe as they are
+            record_id = neutralise(record_id)
         if decision is None:
             error = neutralise(PROBLEM_SEPARATOR.join(str(p) for p in outcome.problems))
             # not scored, but a red flag among its valid answers is still reported
@@ -171,45 +179,46 @@ class JsonLines:
 
 class FhirLines:
     """FHIR NDJSON: a Bundle (response, scores, RiskAssessment) per scored row, and an
-    OperationOutcome naming the problems of a refused row, so rows in = rows out here too."""
+    OperationOutcome naming the problems of a refused row, so rows in = rows out here too. Both
+    name the row's record id, so a reader can match lines to records without counting."""
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
         from datetime import datetime, timezone
 
-        from ..fhir import result_bundle
+        from ..answers.files import RecordId
+        from ..fhir import RefusedRows, identifier, result_bundle
+        from ..forms.exports import CHECKBOX_SEPARATOR
 
         self._stream = stream
         self._bank = context.bank
+        self._id_system = context.id_system
+        self._record_id = RecordId
+        self._identifier = identifier
         self._bundle = result_bundle
+        self._refused = RefusedRows(context.bank)
+        # a problem's column (a question id, `id___*` or `id___code` for checkboxes, or a header
+        # name in any case) to the question it is about, for the outcome's FHIRPath
+        self._question_of = {q.id.lower(): q.id for q in context.bank.questions}
+        self._separator = CHECKBOX_SEPARATOR
         # one authored time for the run: every row of an export was scored at the same moment
         self._authored = datetime.now(timezone.utc)
 
     def write(self, outcome: RowOutcome) -> None:
+        record_id = (
+            self._record_id(outcome.record_id, self._id_system)
+            if outcome.record_id.strip()
+            else None
+        )
+        resource: dict[str, object]
         if outcome.result is None:
-            resource: dict[str, object] = {
-                "resourceType": "OperationOutcome",
-                "id": f"line-{outcome.line}",
-                "issue": [
-                    {
-                        "severity": "error",
-                        "code": "invalid",
-                        "diagnostics": str(problem),
-                        "expression": [problem.field] if problem.field else [],
-                    }
-                    for problem in outcome.problems
-                ]
-                + [
-                    {
-                        "severity": "warning",
-                        "code": "informational",
-                        "diagnostics": "not scored, but the valid answers hold a red flag "
-                        f"({rule.id}, {rule.tier}): {rule.reason}",
-                    }
-                    for rule in outcome.red_flags
-                ],
-            }
+            problems = [
+                (problem, self._question_of.get(problem.field.split(self._separator)[0].lower()))
+                for problem in outcome.problems
+            ]
+            resource = self._refused.outcome(outcome.line, record_id, problems, outcome.red_flags)
         else:
-            resource = self._bundle(outcome.result, self._bank, self._authored)
+            found = self._identifier(record_id) if record_id is not None else None
+            resource = self._bundle(outcome.result, self._bank, self._authored, identifier=found)
         self._stream.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
@@ -226,18 +235,23 @@ class BatchFormat(str, Enum):
     full_result: bool
     #: the writer of the rows on a stream
     open: Opener
+    #: where a refused row's problems are, as the closing line names it
+    problems_at: str
 
-    def __new__(cls, name: str, note: str, full_result: bool, open: Opener) -> BatchFormat:
+    def __new__(
+        cls, name: str, note: str, full_result: bool, open: Opener, problems_at: str
+    ) -> BatchFormat:
         member = str.__new__(cls, name)
         member._value_ = name
         member.note = note
         member.full_result = full_result
         member.open = open
+        member.problems_at = problems_at
         return member
 
-    csv = "csv", "one row per input row", False, CsvRows
-    jsonl = "jsonl", "full results", True, JsonLines
-    fhir = "fhir", "NDJSON Bundles", True, FhirLines
+    csv = "csv", "one row per input row", False, CsvRows, "the error column says"
+    jsonl = "jsonl", "full results", True, JsonLines, "each one's errors say"
+    fhir = "fhir", "NDJSON Bundles", True, FhirLines, "each one's OperationOutcome says"
 
 
 class ErrorRows:

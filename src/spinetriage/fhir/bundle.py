@@ -4,7 +4,9 @@ and the triage as a RiskAssessment.
 The response holds the answers to the questions that were asked, grouped by section as in the
 Questionnaire. The RiskAssessment's qualitative risk is the tier; its basis is the response and
 the scores; its notes give every reason with its rule and whether it is a red flag. The person is
-not identified: spinetriage collects no name, so `subject` says who answered in words only.
+not identified: spinetriage collects no name, so `subject` says who answered in words only. The
+record the answers come from, when it has an id, is the Bundle's and the response's identifier.
+Every resource has a short narrative saying what it holds in words.
 """
 
 from __future__ import annotations
@@ -15,22 +17,23 @@ from datetime import datetime
 
 from .._version import __version__
 from ..bank.model import Question, Questionnaire
-from ..bank.score_vocabulary import DERIVED_SCORES
+from ..bank.score_vocabulary import DERIVED_SCORES, ScoreSpec
 from ..conditions.values import AnswerValue, QuestionType
 from ..scoring.result import STOPPED_EARLY, Reason, Result
 from .common import (
-    CANONICAL_BASE,
+    SCORE_SYSTEM,
     UCUM,
     Resource,
     answer_system,
     fhir_datetime,
     group_link_id,
     questionnaire_canonical,
+    score_value_system,
     tier_system,
 )
+from .narrative import bullets, heading, narrative, paragraph
 
 SUBJECT = {"display": "The person who answered the questionnaire (not identified)"}
-SCORE_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/score"
 LOINC = "http://loinc.org"
 _SURVEY = {
     "coding": [
@@ -39,7 +42,8 @@ _SURVEY = {
             "code": "survey",
             "display": "Survey",
         }
-    ]
+    ],
+    "text": "Survey",
 }
 
 
@@ -52,27 +56,40 @@ def result_bundle(
     bank: Questionnaire,
     authored: datetime | None = None,
     new_urn: Callable[[], str] = _new_urn,
+    identifier: Resource | None = None,
 ) -> Resource:
     """The Bundle for one result; `authored` defaults to when the result was made (written in
-    UTC), `new_urn` to random UUIDs."""
+    UTC), `new_urn` to random UUIDs.
+
+    `identifier` (fhir.identity) names the record the answers come from.
+    """
     when = fhir_datetime(authored or result.made_at)
     response_urn = new_urn()
     if result.bank.content_hash != bank.content_hash:
         raise ValueError(f"the result was scored with another bank ({result.bank.content_hash})")
-    entries = [(response_urn, questionnaire_response(bank, result.answer_map, when))]
+    response = questionnaire_response(bank, result.answer_map, when, identifier)
+    entries = [(response_urn, response)]
     entries.extend((new_urn(), obs) for obs in score_observations(result, response_urn, when))
     basis = [response_urn, *(urn for urn, _ in entries[1:])]
     entries.append((new_urn(), risk_assessment(result, bank, basis, when)))
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "timestamp": when,
-        "entry": [{"fullUrl": urn, "resource": resource} for urn, resource in entries],
-    }
+    bundle: Resource = {"resourceType": "Bundle"}
+    if identifier is not None:
+        bundle["identifier"] = identifier
+    bundle.update(
+        {
+            "type": "collection",
+            "timestamp": when,
+            "entry": [{"fullUrl": urn, "resource": resource} for urn, resource in entries],
+        }
+    )
+    return bundle
 
 
 def questionnaire_response(
-    bank: Questionnaire, answers: Mapping[str, AnswerValue], authored: str
+    bank: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    authored: str,
+    identifier: Resource | None = None,
 ) -> Resource:
     """Validated answers (those of a result: only the questions asked) as a response."""
     groups = []
@@ -90,14 +107,30 @@ def questionnaire_response(
             groups.append(
                 {"linkId": group_link_id(bank, section), "text": section.title, "item": items}
             )
-    return {
+    # short: the answers themselves are in the items, which any FHIR viewer shows
+    record = f" (record {identifier['value']})" if identifier is not None else ""
+    count = len(answers)
+    summary = (
+        f"Answers to {bank.title}, version {bank.version}{record}: {count} "
+        f"question{'s' if count != 1 else ''} answered; authored {authored}."
+    )
+    response: Resource = {
         "resourceType": "QuestionnaireResponse",
-        "questionnaire": questionnaire_canonical(bank),
-        "status": "completed",
-        "subject": SUBJECT,
-        "authored": authored,
-        "item": groups,
+        "text": narrative(paragraph(summary)),
     }
+    if identifier is not None:
+        response["identifier"] = identifier
+    response.update(
+        {
+            "questionnaire": questionnaire_canonical(bank),
+            "status": "completed",
+            "subject": SUBJECT,
+            "authored": authored,
+        }
+    )
+    if groups:  # a bank of optional questions may have none answered; FHIR has no empty lists
+        response["item"] = groups
+    return response
 
 
 def _answers(bank: Questionnaire, question: Question, value: AnswerValue) -> list[Resource]:
@@ -116,6 +149,10 @@ def _answers(bank: Questionnaire, question: Question, value: AnswerValue) -> lis
     ]
 
 
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def score_observations(result: Result, response_urn: str, effective: str) -> list[Resource]:
     """One Observation per derived score that has a value (bank.score_vocabulary says which)."""
     found = []
@@ -127,29 +164,34 @@ def score_observations(result: Result, response_urn: str, effective: str) -> lis
         codings = [{"system": SCORE_SYSTEM, "code": name, "display": score.fhir_title}]
         if score.loinc is not None:
             codings.append({"system": LOINC, "code": score.loinc, "display": score.fhir_title})
-        observation: Resource = {
-            "resourceType": "Observation",
-            "status": "final",
-            "category": [_SURVEY],
-            "code": {"coding": codings},
-            "subject": SUBJECT,
-            "effectiveDateTime": effective,
-            "derivedFrom": [{"reference": response_urn}],
-        }
-        if isinstance(value, str):
-            coding = {"system": f"{SCORE_SYSTEM}/{name}", "code": value}
-            observation["valueCodeableConcept"] = {"coding": [coding], "text": value}
-        elif score.unit:
-            observation["valueQuantity"] = {
-                "value": value,
-                "unit": score.unit,
-                "system": UCUM,
-                "code": score.unit,
+        kind, fhir_value, shown = _score_value(score, value)
+        found.append(
+            {
+                "resourceType": "Observation",
+                "text": narrative(paragraph(shown, label=score.fhir_title)),
+                "status": "final",
+                "category": [_SURVEY],
+                "code": {"coding": codings, "text": score.fhir_title},
+                "subject": SUBJECT,
+                "effectiveDateTime": effective,
+                "derivedFrom": [{"reference": response_urn}],
+                kind: fhir_value,
             }
-        else:
-            observation["valueInteger"] = value
-        found.append(observation)
+        )
     return found
+
+
+def _score_value(score: ScoreSpec, value: object) -> tuple[str, object, str]:
+    """The Observation's value[x] key, its value, and the value in words."""
+    if isinstance(value, str):
+        display = score.display(value)
+        coding = {"system": score_value_system(score.name), "code": value, "display": display}
+        return "valueCodeableConcept", {"coding": [coding], "text": display}, display
+    assert isinstance(value, (int, float))
+    if score.unit:
+        quantity = {"value": value, "unit": score.unit, "system": UCUM, "code": score.unit}
+        return "valueQuantity", quantity, f"{_number(value)} {score.unit}"
+    return "valueInteger", value, _number(value)
 
 
 def risk_assessment(
@@ -163,6 +205,7 @@ def risk_assessment(
     )
     return {
         "resourceType": "RiskAssessment",
+        "text": _risk_narrative(result, bank),
         "status": "final",
         "method": {"text": method},
         "code": {"text": bank.title},
@@ -175,13 +218,32 @@ def risk_assessment(
                 "rationale": f"Urgency: {result.urgency}",
             }
         ],
-        "mitigation": result.action,
+        "mitigation": " ".join((result.action, *result.actions)),
         "note": [{"text": _reason_text(r)} for r in result.reasons]
         + [{"text": STOPPED_EARLY}] * result.stopped_early
         + [{"text": result.disclaimer}],
     }
 
 
+def _risk_narrative(result: Result, bank: Questionnaire) -> Resource:
+    """The tier, what to do, and why, in words."""
+    return narrative(
+        paragraph(f"{result.tier_title} (urgency: {result.urgency})", label="Triage tier"),
+        paragraph(" ".join((result.action, *result.actions)), label="What to do"),
+        paragraph(
+            ", ".join(result.set_aside_tiers),
+            label="Also matched, if the person changes their mind",
+        )
+        if result.set_aside_tiers
+        else "",
+        heading("Why") if result.reasons else "",
+        bullets(_reason_text(r) for r in result.reasons),
+        paragraph(STOPPED_EARLY) if result.stopped_early else "",
+        paragraph(result.disclaimer),
+    )
+
+
 def _reason_text(reason: Reason) -> str:
     flag = "Red flag: " if reason.red_flag else ""
-    return f"{flag}{reason.text} (rule {reason.rule_id}; tier {reason.tier})"
+    note = f" Evidence note: {reason.evidence_note}" if reason.evidence_note else ""
+    return f"{flag}{reason.text} (rule {reason.rule_id}; tier {reason.tier}){note}"

@@ -80,7 +80,11 @@ def _answer(bank: Questionnaire, leaf: Leaf, value: AnswerValue) -> Resource:
     if question.type is QuestionType.YES_NO:
         return {"answerBoolean": value}
     if question.type.has_choices:
-        return {"answerCoding": {"system": answer_system(bank, question), "code": value}}
+        choice = question.choice(str(value))
+        coding = {"system": answer_system(bank, question), "code": value}
+        if choice is not None:
+            coding["display"] = choice.label
+        return {"answerCoding": coding}
     assert isinstance(value, (int, float))
     if question.type is QuestionType.NUMBER:
         return {"answerDecimal": float(value)}

@@ -9,8 +9,6 @@ numbers, exclusive options ("none"), scoring points, and help text.
 
 from __future__ import annotations
 
-import re
-
 from ..bank.model import Choice, Question, Questionnaire, Section
 from ..conditions.values import QuestionType
 from .common import (
@@ -18,11 +16,13 @@ from .common import (
     UCUM,
     Resource,
     answer_system,
+    computable_name,
     fhir_id,
     group_link_id,
     questionnaire_url,
 )
 from .enable_when import enable_fields
+from .narrative import bullets, narrative, paragraph
 
 FHIR_TYPES = {
     QuestionType.YES_NO: "boolean",
@@ -43,7 +43,6 @@ UCUM_UNITS = {
     "cm": "cm",
 }
 _ITEM_CONTROL = "http://hl7.org/fhir/questionnaire-item-control"
-_COMPUTABLE_NAME = re.compile(r"^[A-Z][A-Za-z0-9_]{0,254}$")
 
 
 def questionnaire_resource(bank: Questionnaire) -> Resource:
@@ -51,11 +50,12 @@ def questionnaire_resource(bank: Questionnaire) -> Resource:
     resource: Resource = {
         "resourceType": "Questionnaire",
         "id": fhir_id(bank.id),
+        "text": _narrative(bank),
         "url": questionnaire_url(bank),
         "version": bank.version,
     }
-    name = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", bank.id))
-    if _COMPUTABLE_NAME.match(name):
+    name = computable_name(bank.id)
+    if name is not None:
         resource["name"] = name
     resource.update(
         {
@@ -67,6 +67,19 @@ def questionnaire_resource(bank: Questionnaire) -> Resource:
         }
     )
     return resource
+
+
+def _narrative(bank: Questionnaire) -> Resource:
+    """The title and version, then each section with its number of questions."""
+    count = len(bank.questions)
+    return narrative(
+        paragraph(
+            f"version {bank.version}: {count} question{'s' if count != 1 else ''} in "
+            f"{len(bank.sections)} sections; some are asked only after certain answers.",
+            label=bank.title,
+        ),
+        bullets(f"{s.title}: {len(s.question_ids)} questions" for s in bank.sections),
+    )
 
 
 def _group(bank: Questionnaire, section: Section) -> Resource:
@@ -137,7 +150,10 @@ def _option(bank: Questionnaire, question: Question, choice: Choice) -> Resource
 
 
 def _help(question: Question) -> Resource:
-    control = {"coding": [{"system": _ITEM_CONTROL, "code": "help", "display": "Help-Button"}]}
+    control = {
+        "coding": [{"system": _ITEM_CONTROL, "code": "help", "display": "Help-Button"}],
+        "text": "Help-Button",
+    }
     return {
         "extension": [{"url": EXT + "questionnaire-itemControl", "valueCodeableConcept": control}],
         "linkId": f"{question.id}.help",

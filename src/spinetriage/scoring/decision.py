@@ -22,13 +22,18 @@ from ..answers.validation import AnswerSet, validate_answers
 from ..bank.model import Questionnaire, Rule, Tier
 from ..conditions.tree import evidence
 from ..conditions.values import Answers, AnswerValue
-from ..errors import AnswerError, BankError, Problem
+from ..errors import AnswerError, InvalidArgument, Problem
 from .matching import RuleMatcher, red_flags_in, rule_matcher
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
 from .scores import Scores
 
 _tier_of = attrgetter("tier")
+#: answers no rule matches (`check` does not yet prove that the rules cover every answer set)
+NO_TIER = (
+    "no rule of the bank matches these answers, so they have no tier and were not scored "
+    "(the bank's rules must give every answer set a tier)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +62,8 @@ def decide(
     matcher = rule_matcher(bank) if matcher is None else matcher
     scores, rules = matcher.match(bank, answers)
     if not rules:
-        raise BankError(
-            [
-                Problem(
-                    file=bank.path,
-                    where="rules",
-                    message="no rule matched these answers; "
-                    "the rules must give every answer set a tier",
-                )
-            ]
-        )
+        # the bank's gap, found on these answers: they cannot be scored, the next set may be
+        raise AnswerError([Problem(message=NO_TIER)])
     tiers = tuple(sorted(set(map(_tier_of, rules)), key=matcher.tier_rank.__getitem__))
     return Decision(scores, rules, tiers, _set_aside(bank, tiers, answers, scores))
 
@@ -101,6 +98,20 @@ def with_red_flags(bank: Questionnaire, error: AnswerError) -> AnswerError:
     """The error, naming what to do about each red flag its valid answers already hold."""
     flags = red_flags_in(bank, error.valid_answers)
     return error.flagged(tuple(f"{r.reason} {_action(bank.tier(r.tier), r)}" for r in flags))
+
+
+def red_flags_among(bank: Questionnaire, raw: Mapping[str, object]) -> tuple[str, ...]:
+    """The red flags (with what to do) that the valid answers among `raw` hold.
+
+    For a caller that refuses an answer set for its own reasons (a FHIR response that is not
+    finished): the refusal must not hide a red flag.
+    """
+    try:
+        answer_set = validate_answers(bank, raw)
+    except AnswerError as error:
+        return with_red_flags(bank, error).red_flags
+    flags = red_flags_in(bank, answer_set.answers)
+    return tuple(f"{r.reason} {_action(bank.tier(r.tier), r)}" for r in flags)
 
 
 def _action(tier: Tier, rule: Rule) -> str:
@@ -182,9 +193,23 @@ def triage_answer_set(
 
 
 def triage(answers: Mapping[str, object], bank: Questionnaire | None = None) -> Result:
-    """Score raw answers (ids to values) against a bank (default: the packaged one)."""
+    """Score raw answers (ids to values) against a bank (default: the packaged one).
+
+    Raises AnswerError for answers that do not fit the bank, and InvalidArgument (a TypeError)
+    when `answers` is not a mapping or `bank` is not a loaded bank.
+    """
+    if not isinstance(answers, Mapping):
+        raise InvalidArgument(
+            "answers must be a mapping of question ids to answers (a dict), "
+            f"not {type(answers).__name__}"
+        )
     if bank is None:  # only then is the YAML reading imported
         from ..bank.loader import load_questionnaire
 
         bank = load_questionnaire()
+    elif not isinstance(bank, Questionnaire):
+        raise InvalidArgument(
+            f"bank must be a Questionnaire (load_questionnaire() returns one), "
+            f"not {type(bank).__name__}"
+        )
     return triage_answer_set(bank, check_answers(bank, answers))

@@ -8,6 +8,7 @@ from datetime import datetime
 from .._version import __version__
 from ..clock import now
 from ..conditions.values import AnswerValue
+from ..errors import InvalidArgument
 from .recovery import RecoveryTimeline
 from .scores import Scores
 
@@ -115,7 +116,11 @@ def _reason_dict(reason: Reason) -> dict[str, object]:
 
 
 def result_to_dict(result: Result) -> dict[str, object]:
-    """The versioned JSON envelope of a result."""
+    """The versioned JSON envelope of a result (InvalidArgument if `result` is not a Result)."""
+    if not isinstance(result, Result):
+        raise InvalidArgument(
+            f"result must be a Result (triage() returns one), not {type(result).__name__}"
+        )
     recovery = result.recovery
     return {
         "format": RESULT_FORMAT,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..bank.model import Questionnaire
 from ..batch.run import BatchSummary
+from ..errors import escape_controls
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -102,4 +103,5 @@ def print_summary(summary: BatchSummary, bank: Questionnaire) -> None:
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"spinetriage: {message}\n")
+    # a column name from the file may hold an escape sequence: shown, never acted on
+    sys.stderr.write(f"spinetriage: {escape_controls(message)}\n")

@@ -317,7 +317,7 @@ def interview_command(
         save(outcome.result, fmt, output, bank)
         return
     # the summary on the terminal, or the result on stdout and any advice on the terminal
-    emit(outcome.result, fmt, None, no_color, bank, outcome.note, terminal=console)
+    emit(outcome.result, fmt, None, no_color, bank, note=outcome.note, terminal=console)
     if console.file is not sys.stdout:
         # the prompts were on stderr because stdout is redirected: say where the result went
         console.print(f"The {fmt.name} result was written to standard output.")

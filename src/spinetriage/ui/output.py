@@ -2,9 +2,10 @@
 
 The formats are declared once, in the table `ResultFormat`: a member a format, with its name
 (also its name on the command line), a note for --help and its renderer. A renderer takes the
-result and the bank it was scored with (for answers in words and the ladder of tiers) and
-returns the text. Each imports what it needs when called, so choosing a format costs only that
-format's imports, and the command line can list the formats without importing the core.
+result, the bank it was scored with (for answers in words and the ladder of tiers) and the
+record the answers came from, if known (FHIR names it), and returns the text. Each imports what
+it needs when called, so choosing a format costs only that format's imports, and the command
+line can list the formats without importing the core.
 """
 
 from __future__ import annotations
@@ -21,36 +22,39 @@ from ..output_files import replaced_note, write_private
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..answers.files import RecordId
     from ..bank.model import Questionnaire
     from ..scoring.result import Result
 
-Renderer = Callable[["Result", "Questionnaire | None"], str]
+Renderer = Callable[["Result", "Questionnaire | None", "RecordId | None"], str]
 
 
-def _text(result: Result, bank: Questionnaire | None) -> str:
+def _text(result: Result, bank: Questionnaire | None, record_id: RecordId | None) -> str:
     from .summary import render_text
 
     return render_text(result, bank)
 
 
-def _json(result: Result, bank: Questionnaire | None) -> str:
+def _json(result: Result, bank: Questionnaire | None, record_id: RecordId | None) -> str:
     from ..scoring.result import result_to_dict
 
     return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
 
 
-def _markdown(result: Result, bank: Questionnaire | None) -> str:
+def _markdown(result: Result, bank: Questionnaire | None, record_id: RecordId | None) -> str:
     from .markdown import render_markdown
 
     return render_markdown(result, bank)
 
 
-def _fhir(result: Result, bank: Questionnaire | None) -> str:
-    from ..fhir import result_bundle
+def _fhir(result: Result, bank: Questionnaire | None, record_id: RecordId | None) -> str:
+    from ..fhir import identifier, result_bundle
 
     if bank is None:
         raise ValueError("the fhir format needs the question bank the result came from")
-    return json.dumps(result_bundle(result, bank), indent=2, ensure_ascii=False) + "\n"
+    found = identifier(record_id) if record_id is not None else None
+    bundle = result_bundle(result, bank, identifier=found)
+    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
 
 
 class ResultFormat(str, Enum):
@@ -75,16 +79,25 @@ class ResultFormat(str, Enum):
     fhir = "fhir", "a FHIR R4 Bundle", _fhir
 
 
-def render(result: Result, fmt: ResultFormat, bank: Questionnaire | None = None) -> str:
-    return fmt.render(result, bank)
+def render(
+    result: Result,
+    fmt: ResultFormat,
+    bank: Questionnaire | None = None,
+    record_id: RecordId | None = None,
+) -> str:
+    return fmt.render(result, bank, record_id)
 
 
 def save(
-    result: Result, fmt: ResultFormat, output: Path, bank: Questionnaire | None = None
+    result: Result,
+    fmt: ResultFormat,
+    output: Path,
+    bank: Questionnaire | None = None,
+    record_id: RecordId | None = None,
 ) -> None:
     """Write the rendering to `output` atomically, readable only by its owner (mode 0600); an
     existing file is replaced, and the message says so."""
-    text = render(result, fmt, bank)
+    text = render(result, fmt, bank, record_id)
     replaced = replaced_note(output)
     write_private(output, text)
     sys.stderr.write(f"Saved the {fmt.name} result to {output}{replaced}\n")
@@ -96,6 +109,7 @@ def emit(
     output: Path | None,
     no_color: bool,
     bank: Questionnaire | None = None,
+    record_id: RecordId | None = None,
     note: str | None = None,
     terminal: Console | None = None,
 ) -> None:
@@ -113,13 +127,13 @@ def emit(
         advice = Advice.of_result(result, bank)
     try:
         if output is not None:
-            save(result, fmt, output, bank)
+            save(result, fmt, output, bank, record_id)
         elif fmt is ResultFormat.text:
             from .summary import print_summary
 
             print_summary(result, bank, no_color=no_color, note=note)
         else:
-            sys.stdout.write(render(result, fmt, bank))
+            sys.stdout.write(render(result, fmt, bank, record_id))
     finally:
         # last, so that a long result on the same terminal does not push the advice away
         if advice is not None:
