@@ -42,7 +42,8 @@ def hello(name: str = "world") -> None:
 if __name__ == "__main__":
     app()
 '''
-FIRST_QUESTION = "Since this back or leg problem began"
+#: the start of the packaged bank's first question (its age question since bank 2.0.0)
+FIRST_QUESTION = "How old are you"
 
 
 def wall_time(command: list[str]) -> float:

@@ -124,7 +124,7 @@ def test_the_package_has_no_import_cycle() -> None:
 LAYERS = (
     ("spinetriage._version",),
     ("spinetriage", "spinetriage.errors", "spinetriage.bounded_read"),
-    ("spinetriage.conditions",),
+    ("spinetriage.conditions", "spinetriage.clock"),
     ("spinetriage.bank",),
     ("spinetriage.answers",),
     ("spinetriage.scoring",),

@@ -15,6 +15,7 @@ import spinetriage
 from support.answer_builders import answers
 from support.cli_runner import run
 from support.clinical_cases import CLINICAL_CASES
+from support.terminal_screen import words_of
 
 
 @pytest.mark.parametrize(("raw", "accept"), CLINICAL_CASES)
@@ -26,8 +27,19 @@ def test_vignette_from_the_command_line(
     done = run("--answers", str(path), "--format", "json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert document["result"]["tier"] == spinetriage.triage(raw).tier
-    assert document["result"]["tier"] in accept
+    result = document["result"]
+    assert result["tier"] == spinetriage.triage(raw).tier
+    assert result["tier"] in accept
+    # the result went to a pipe: an emergency or urgent result's advice goes to stderr as well
+    if result["tier"] in ALERT_TIERS:
+        said = words_of(done.stderr)
+        assert f"⚠ {result['tier_title']}" in said
+        assert all(a in said for a in [result["action"], *result["more_actions"]])
+    else:
+        assert done.stderr == ""
+
+
+ALERT_TIERS = ("emergency", "urgent")
 
 
 def test_yaml_answer_file_and_text_summary(tmp_path: Path) -> None:
@@ -38,6 +50,10 @@ def test_yaml_answer_file_and_text_summary(tmp_path: Path) -> None:
     assert "URGENT ASSESSMENT TODAY" in done.stdout
     assert "Fever with back pain can mean an infection in the spine." in done.stdout
     assert "does not diagnose" in done.stdout
+    # the summary went to a pipe, not a terminal: the advice is on stderr too
+    said = words_of(done.stderr)
+    assert "Fever with back pain can mean an infection in the spine." in said
+    assert spinetriage.triage(answers(rf_fever="yes")).action in said
 
 
 def test_output_file_is_private(tmp_path: Path) -> None:
@@ -173,7 +189,7 @@ def test_answers_not_asked_are_reported_not_used(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert json.loads(done.stdout)["result"]["tier"] == "conservative"
     assert done.stderr == (
-        f"{path}: question 'postop_warning_signs' was answered but would not "
+        f"spinetriage: {path}: question 'postop_warning_signs' was answered but would not "
         "be asked given the other answers; its answer was not used\n"
     )
 

@@ -15,6 +15,7 @@ from spinetriage.fhir import result_bundle
 from support.answer_builders import answers
 from support.cli_runner import run
 from support.fhir_checks import check_bundle, check_questionnaire
+from support.terminal_screen import words_of
 
 BRANCHING_BANK = Path(__file__).parent / "data" / "branching.yaml"
 URL = "https://spinetriage.example/fhir/Questionnaire/spinetriage-lumbar"
@@ -81,7 +82,10 @@ def test_answers_as_a_fhir_bundle_and_back(tmp_path: Path) -> None:
     target = tmp_path / "result.fhir.json"
     done = run("--answers", str(source), "--format", "fhir", "--output", str(target))
     assert done.returncode == 0, done.stderr
-    assert done.stderr == f"Saved the fhir result to {target}\n"
+    saved, advice = done.stderr.split("\n", 1)
+    assert saved == f"Saved the fhir result to {target}"
+    # an urgent result saved to a file: its advice reaches the person on stderr too
+    assert spinetriage.triage(answers(rf_fever="yes")).action in words_of(advice)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     bundle = json.loads(target.read_text(encoding="utf-8"))
     check_bundle(bundle)

@@ -12,10 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import spinetriage
 from spinetriage._version import __version__
 from spinetriage.bank.loader import default_bank_path
 from spinetriage.bank.model import Questionnaire
+from spinetriage.errors import ExitCode
 from support.cli_runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +104,7 @@ REQUIRED_IDS = [
     "pregnancy",
     "avoid_surgery",
 ]
-CSV_HEADER = "id,section,type,allowed,asked_when,required,text,sources"
+CSV_HEADER = "id,section,type,allowed,asked_when,required,text,sources,choices"
 
 
 def summary(shown: str, bank: Questionnaire) -> str:
@@ -136,14 +139,34 @@ def test_check_prints_one_line_summary(bank: Questionnaire) -> None:
     assert bank.content_hash.startswith("sha256:")
 
 
-def test_check_missing_file(tmp_path: Path) -> None:
-    done = run("check", "missing.yaml", cwd=tmp_path)
-    assert done.returncode == 1
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("check", "missing.yaml"), id="check"),
+        pytest.param(("--questions", "missing.yaml", "check"), id="questions-option"),
+        pytest.param(("questions", "--questions", "missing.yaml"), id="after-the-command"),
+        pytest.param(("--questions", "missing.yaml", "--answers", "a.json"), id="answers"),
+    ],
+)
+def test_a_missing_bank_is_a_usage_error(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "a.json").write_text("{}", encoding="utf-8")
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == ExitCode.USAGE
     assert done.stdout == ""
     assert done.stderr == (
-        "missing.yaml: cannot read the file: No such file or directory\n"
-        "1 problem found; the bank was not used.\n"
+        "spinetriage: missing.yaml: cannot read the file: No such file or directory\n"
+        "spinetriage: 1 problem found; the bank was not used.\n"
     )
+
+
+def test_check_lines_carry_the_prefix_and_an_invalid_bank_is_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("bank: [\n", encoding="utf-8")
+    done = run("check", "broken.yaml", cwd=tmp_path)
+    assert done.returncode == ExitCode.INVALID
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("spinetriage: broken.yaml") for line in lines[:-1])
+    assert lines[-1] == "spinetriage: 1 problem found; the bank was not used."
 
 
 def test_questions_option_uses_the_other_bank(tmp_path: Path, bank: Questionnaire) -> None:
@@ -179,6 +202,17 @@ def test_questions_json_covers_every_required_topic(bank: Questionnaire) -> None
     assert by_id["leg_pain_below_knee"]["asked_when"] == "leg_pain in {one_side, both_sides}"
     assert by_id["rf_fever"]["asked_when"] == "always"
     assert by_id["postop_walking"]["asked_when"] == "recent_surgery"
+    # every choice with its code and its label: "A lot" is the code `marked`
+    assert {"code": "marked", "label": "A lot"} in by_id["dis_lifting"]["choices"]
+    assert by_id["rf_fever"]["choices"] == [
+        {"code": "yes", "label": "Yes"},
+        {"code": "no", "label": "No"},
+    ]
+    assert by_id["pain_now"]["choices"] == []
+    for row in rows:
+        question = bank.question(row["id"])
+        if question.choices:
+            assert row["choices"] == [{"code": c.code, "label": c.label} for c in question.choices]
 
 
 def test_questions_table_shows_square_brackets(tmp_path: Path) -> None:
@@ -202,6 +236,32 @@ def test_questions_csv(bank: Questionnaire) -> None:
     assert [r["id"] for r in rows] == [q.id for q in bank.questions]
     assert rows[0]["required"] in ("yes", "no")
     assert rows[0]["sources"] == ";".join(bank.questions[0].sources)
+    by_id = {r["id"]: r for r in rows}
+    # choices as REDCap's data dictionary writes them: "code, label | code, label"
+    assert by_id["dis_lifting"]["choices"] == (
+        "none, Not at all | slight, Slightly | moderate, Moderately | marked, A lot | "
+        "severe, Only with great difficulty or help | unable, I cannot do it at all"
+    )
+    assert by_id["rf_fever"]["choices"] == "yes, Yes | no, No"
+    assert by_id["symptom_weeks"]["choices"] == ""
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_questions_table_shows_every_id_and_question_whole(
+    bank: Questionnaire, columns: str
+) -> None:
+    done = run("questions", env={"COLUMNS": columns})
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    assert "…" not in done.stdout
+    first_words = [line.split()[0] for line in lines if line.strip()]
+    words = done.stdout.split()
+    for question in bank.questions:
+        assert question.id in first_words, f"{question.id} is broken or missing"
+        assert set(question.text.split()) <= set(words)
+        assert set(question.codes) <= set(words)
+    assert "question, allowed answers" in done.stdout
 
 
 def test_unknown_option_is_a_usage_error() -> None:

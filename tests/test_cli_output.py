@@ -63,6 +63,45 @@ def test_output_file_is_private_and_complete(
     assert {p.name for p in tmp_path.iterdir()} == {"answers.json", target.name}
 
 
+@pytest.mark.parametrize(
+    ("args", "saved"),
+    [
+        pytest.param(
+            ("--answers", "{answers}", "-o", "{target}"), "Saved the text result", id="result"
+        ),
+        pytest.param(("export-fhir", "-o", "{target}"), "Saved the FHIR Questionnaire", id="fhir"),
+        pytest.param(("batch", "{rows}", "-o", "{target}"), "results", id="batch"),
+        pytest.param(
+            ("batch", "{rows}", "--errors", "{target}"), "Saved the row problems", id="batch-errors"
+        ),
+    ],
+)
+def test_an_existing_output_file_is_replaced_and_the_message_says_so(
+    answer_file: Path, tmp_path: Path, args: tuple[str, ...], saved: str
+) -> None:
+    target = tmp_path / "existing.out"
+    target.write_text("an earlier result\n", encoding="utf-8")
+    target.chmod(0o644)
+    rows = tmp_path / "rows.csv"
+    rows.write_text(run("template", "--example").stdout, encoding="utf-8")
+    names = {"{answers}": str(answer_file), "{target}": str(target), "{rows}": str(rows)}
+    done = run(*(names.get(a, a) for a in args))
+    assert done.returncode in (ExitCode.OK, ExitCode.INVALID), done.stderr
+    said = next(line for line in done.stderr.splitlines() if line.startswith("Saved"))
+    assert said.endswith(f" to {target} (it replaced the file that was there)")
+    assert saved in said
+    assert target.read_text(encoding="utf-8") != "an earlier result\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_new_output_file_is_not_said_to_replace_anything(
+    answer_file: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "new.md"
+    done = run("--answers", str(answer_file), "--format", "markdown", "-o", str(target))
+    assert done.stderr == f"Saved the markdown result to {target}\n"
+
+
 def test_markdown_to_stdout(answer_file: Path) -> None:
     done = run("--answers", str(answer_file), "--format", "markdown")
     assert done.returncode == ExitCode.OK

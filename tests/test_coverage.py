@@ -142,9 +142,11 @@ def test_check_refuses_a_bank_with_answer_sets_that_get_no_tier(tmp_path: Path) 
     done = run("check", "bank.yaml", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (1, "")
     first, last = done.stderr.splitlines()
-    prefix = "bank.yaml: rules: some valid answer sets match no rule, so they get no tier; "
+    prefix = (
+        "spinetriage: bank.yaml: rules: some valid answer sets match no rule, so they get no tier; "
+    )
     assert first.startswith(prefix + "for example this one (an answer file): {")
-    assert last == "1 problem found; the bank was not used."
+    assert last == "spinetriage: 1 problem found; the bank was not used."
     # the example, saved as an answer file, is valid and indeed gets no tier
     example = json.loads(first.split("(an answer file): ", 1)[1])
     (tmp_path / "example.json").write_text(json.dumps(example), encoding="utf-8")

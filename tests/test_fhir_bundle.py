@@ -247,14 +247,21 @@ def test_same_inputs_give_the_same_bundle(bank: Questionnaire) -> None:
     assert one["entry"][0]["fullUrl"] == "urn:uuid:00000000-0000-4000-8000-000000000001"
 
 
-def test_authored_defaults_to_now_in_utc(bank: Questionnaire) -> None:
+def test_authored_defaults_to_when_the_result_was_made_in_utc(
+    bank: Questionnaire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SPINETRIAGE_NOW")
     before = datetime.now(timezone.utc).replace(microsecond=0)
-    bundle = result_bundle(spinetriage.triage(answers(), bank), bank)
+    result = spinetriage.triage(answers(), bank)
+    bundle = result_bundle(result, bank)
     after = datetime.now(timezone.utc)
     stamp = datetime.strptime(bundle["timestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(
         tzinfo=timezone.utc
     )
     assert before <= stamp <= after
+    assert stamp == result.made_at
+    (response,) = resources(bundle, "QuestionnaireResponse")
+    assert response["authored"] == bundle["timestamp"]
     urls = [e["fullUrl"] for e in bundle["entry"]]
     assert all(url.startswith("urn:uuid:") for url in urls)
     assert len(set(urls)) == len(urls)

@@ -220,9 +220,9 @@ def test_export_redcap_refuses_a_bank_it_cannot_hold_with_exit_1(tmp_path: Path)
     )
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
-        f"{DATA / 'branching.yaml'}:96: question 'if_any_empty': its `when` (never) cannot be "
-        "written as REDCap branching logic: it never holds, and REDCap branching logic cannot "
-        "say never\n1 problem found; nothing was written.\n"
+        f"spinetriage: {DATA / 'branching.yaml'}:96: question 'if_any_empty': its `when` "
+        "(never) cannot be written as REDCap branching logic: it never holds, and REDCap "
+        "branching logic cannot say never\nspinetriage: 1 problem found; nothing was written.\n"
     )
     assert not (tmp_path / "d.csv").exists()
 

@@ -265,8 +265,8 @@ def test_export_xlsform_refuses_a_bank_it_cannot_hold_with_exit_1(tmp_path: Path
     bank = DATA / "forms_refused.yaml"
     done = run("export-xlsform", "--questions", str(bank), "-o", "form.xlsx", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr.splitlines()[-1] == "3 problems found; nothing was written."
-    assert done.stderr.startswith(f"{bank}:18: question 'spinetriage_version': ")
+    assert done.stderr.splitlines()[-1] == "spinetriage: 3 problems found; nothing was written."
+    assert done.stderr.startswith(f"spinetriage: {bank}:18: question 'spinetriage_version': ")
     assert not (tmp_path / "form.xlsx").exists()
 
 

@@ -1,4 +1,4 @@
-"""The interview state machine: branching, progress, back, edit, dropped answers, emergencies."""
+"""The interview state machine: branching, progress, back, edit, dropped answers, alerts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from spinetriage.answers.validation import asked_questions, validate_answers
 from spinetriage.answers.values import parse_value
 from spinetriage.bank.model import Questionnaire
 from spinetriage.conditions.tree import leaves
-from spinetriage.interview import Interview, emergency_rules
+from spinetriage.interview import Interview, alert_rules, alert_tiers
 from spinetriage.scoring.decision import triage_answer_set
 from support.answer_builders import BASELINE, answers, with_treatments
 from support.clinical_cases import CLINICAL_CASES, RECENT_FUSION
@@ -165,11 +165,11 @@ def test_both_legs_answers_that_disagree_are_asked_again(bank: Questionnaire) ->
     asked_again = answer_raw(interview, "both_legs")
     assert asked_again.current == "both_legs_onset"
     # not yet an emergency: the answer to the question asked again may settle it
-    assert asked_again.new_emergencies() == ()
+    assert asked_again.new_alert() is None
     not_sure = answer_raw(asked_again, "not_sure")
-    assert [r.id for r in not_sure.new_emergencies()] == ["ces_both_legs_unresolved"]
+    assert alerted_ids(not_sure) == ["ces_both_legs_unresolved"]
     long_standing = answer_raw(asked_again, "longstanding")
-    assert long_standing.new_emergencies() == ()
+    assert long_standing.new_alert() is None
 
 
 def test_edit_refuses_a_question_that_does_not_apply(bank: Questionnaire) -> None:
@@ -204,38 +204,102 @@ def test_dropping_follows_chains_of_follow_ups(bank: Questionnaire) -> None:
     assert changed.answer_set().answers == validate_answers(bank, answers(pain_now=3)).answers
 
 
+def test_leaving_the_review_remembers_the_answers_it_showed(bank: Questionnaire) -> None:
+    done = run(bank, BASELINE)
+    assert done.reviewed_answers is None
+    opened = done.edit("rf_fever")
+    assert opened.reviewed_answers == done.answers
+    changed = answer_raw(opened, "yes")
+    assert changed.at_review
+    assert changed.reviewed_answers == done.answers
+    # asked again after a warning sign: still told against what the review showed
+    reopened = changed.reopen("rf_fever")
+    assert reopened.current == "rf_fever"
+    assert answer_raw(reopened, "no").answers == done.answers
+    assert done.back().reviewed_answers == done.answers
+
+
 def test_answer_at_review_is_refused(bank: Questionnaire) -> None:
     with pytest.raises(ValueError, match="no question"):
         run(bank, BASELINE).answer(True)
 
 
+def alerted_ids(interview: Interview) -> list[str]:
+    alert = interview.new_alert()
+    return [] if alert is None else [r.id for r in alert.rules]
+
+
+def answer_until(interview: Interview, question_id: str) -> Interview:
+    """Answer as BASELINE does (no warning signs) until `question_id` is on screen."""
+    while interview.current != question_id:
+        assert interview.current is not None
+        interview = answer_raw(interview, BASELINE[interview.current])
+    return interview
+
+
+def test_the_alert_tiers_are_the_most_urgent_tiers_with_red_flags(bank: Questionnaire) -> None:
+    assert [t.id for t in alert_tiers(bank)] == ["emergency", "urgent"]
+    assert [t.id for t in bank.tiers[:2]] == ["emergency", "urgent"]
+
+
 def test_emergency_is_reported_as_soon_as_it_is_answered(bank: Questionnaire) -> None:
     interview = answer_raw(past_age(bank), "yes")
-    most_urgent = bank.tiers[0].id
-    new = interview.new_emergencies()
-    assert [r.id for r in new] == ["ces_bladder_bowel"]
-    assert {r.tier for r in new} == {most_urgent}
+    alert = interview.new_alert()
+    assert alert is not None
+    assert (alert.tier.id, alert.rank) == (bank.tiers[0].id, 0)
+    assert [r.id for r in alert.rules] == ["ces_bladder_bowel"]
+    assert interview.new_alert_raises_urgency()
     told = interview.acknowledge()
-    assert told.new_emergencies() == ()
-    assert answer_raw(told, "no").new_emergencies() == ()
-    # a second, different emergency sign is new again
+    assert told.new_alert() is None
+    assert answer_raw(told, "no").new_alert() is None
+    # a second, different emergency sign is new again, but no more urgent than the first
     second = answer_raw(told, "yes")
-    assert [r.id for r in second.new_emergencies()] == ["ces_saddle_numbness"]
+    assert alerted_ids(second) == ["ces_saddle_numbness"]
+    assert not second.new_alert_raises_urgency()
 
 
-def test_urgent_but_not_emergency_answers_raise_no_alert(bank: Questionnaire) -> None:
-    interview = past_age(bank)
-    while interview.current != "rf_fever":
-        interview = answer_raw(interview, "no")
-    assert answer_raw(interview, "yes").new_emergencies() == ()
+def test_an_urgent_sign_is_announced_as_soon_as_it_is_answered(bank: Questionnaire) -> None:
+    interview = answer_raw(answer_until(past_age(bank), "rf_fever"), "yes")
+    alert = interview.new_alert()
+    assert alert is not None
+    assert (alert.tier.id, alert.rank) == ("urgent", 1)
+    assert [r.id for r in alert.rules] == ["infection_fever"]
+    assert interview.new_alert_raises_urgency()
+    # a second urgent sign is noted, not announced: it asks nothing more urgent
+    second = answer_raw(interview.acknowledge(), "yes")
+    assert alerted_ids(second) == ["infection_risk"]
+    assert not second.new_alert_raises_urgency()
+    told = second.acknowledge().told_alert()
+    assert told is not None
+    assert [r.id for r in told.rules] == ["infection_fever", "infection_risk"]
+
+
+def test_an_urgent_sign_after_an_emergency_does_not_interrupt(bank: Questionnaire) -> None:
+    told = answer_raw(past_age(bank), "yes").acknowledge()
+    fever = answer_raw(answer_until(told, "rf_fever"), "yes")
+    assert "infection_fever" in alerted_ids(fever)
+    assert not fever.new_alert_raises_urgency()
+    everything = fever.alert()
+    assert everything is not None
+    assert everything.tier.id == "emergency"
+    assert {"ces_bladder_bowel", "infection_fever"} <= {r.id for r in everything.rules}
+
+
+def test_an_emergency_after_an_urgent_sign_interrupts(bank: Questionnaire) -> None:
+    cancer = answer_raw(answer_until(past_age(bank), "rf_cancer_history"), "yes")
+    assert alerted_ids(cancer) == ["cancer_history"]
+    numb = answer_raw(answer_until(cancer.acknowledge(), "numbness"), "one_leg")
+    assert alerted_ids(numb) == ["cancer_with_nerve_symptoms"]
+    assert numb.new_alert_raises_urgency()
 
 
 def test_taking_back_an_emergency_answer_clears_the_alert(bank: Questionnaire) -> None:
     told = answer_raw(past_age(bank), "yes").acknowledge()
     cleared = answer_raw(told.back(), "no")
     assert cleared.alerted == frozenset()
+    assert cleared.alert() is None
     again = answer_raw(cleared.back(), "yes")
-    assert [r.id for r in again.new_emergencies()] == ["ces_bladder_bowel"]
+    assert alerted_ids(again) == ["ces_bladder_bowel"]
 
 
 @pytest.mark.parametrize(
@@ -252,16 +316,19 @@ def test_taking_back_an_emergency_answer_clears_the_alert(bank: Questionnaire) -
                 "postop_xrays": "not_planned",
                 "postop_warning_signs": "calf;fever",
             },
-            ["postop_calf"],
+            ["postop_calf", "postop_fever"],
             id="postop-calf",
         ),
     ],
 )
-def test_emergency_rules_match_the_scoring_tier(
+def test_alert_rules_match_the_scoring_rules(
     bank: Questionnaire, changes: dict[str, Any], expected: list[str]
 ) -> None:
     answer_set = validate_answers(bank, answers(**changes))
-    assert [r.id for r in emergency_rules(bank, answer_set.answers)] == expected
+    assert [r.id for r in alert_rules(bank, answer_set.answers)] == expected
+    result = triage_answer_set(bank, answer_set)
+    alerting = {t.id for t in alert_tiers(bank)}
+    assert expected == [r.rule_id for r in result.reasons if r.tier in alerting]
 
 
 @pytest.mark.parametrize(("raw", "accept"), CLINICAL_CASES)
@@ -269,7 +336,7 @@ def test_vignettes_through_the_flow(
     bank: Questionnaire, raw: dict[str, Any], accept: tuple[str, ...]
 ) -> None:
     """The flow asks exactly the questions an answer file needs, and the alert fires exactly
-    when the result will be an emergency, as soon as the answers make an emergency rule
+    when the result will be in an alert tier, as soon as the answers make an alert rule
     certain."""
     interview = Interview.start(bank)
     alerted_at: str | None = None
@@ -279,15 +346,18 @@ def test_vignettes_through_the_flow(
         if asked not in raw:  # left blank in a form: a person in the interview must answer
             pytest.skip(f"the vignette leaves '{asked}' blank, which only a form can")
         interview = answer_raw(interview, raw[asked])
-        if alerted_at is None and interview.new_emergencies():
+        if alerted_at is None and interview.new_alert():
             alerted_at = asked
-            interview = interview.acknowledge()
+        interview = interview.acknowledge()
     expected = validate_answers(bank, raw)
     assert interview.answer_set().answers == expected.answers
     result = triage_answer_set(bank, interview.answer_set())
     assert result.tier in accept
-    assert (alerted_at is not None) is (result.tier == bank.tiers[0].id)
+    alerting = {t.id for t in alert_tiers(bank)}
+    assert (alerted_at is not None) is (result.tier in alerting)
+    told = interview.told_alert()
+    assert (told.tier.id if told else None) == (result.tier if result.tier in alerting else None)
     if alerted_at is not None:
-        fired = {r.rule_id for r in result.reasons if r.tier == result.tier}
+        fired = {r.rule_id for r in result.reasons if r.tier in alerting}
         named = [r for r in bank.rules if r.id in fired]
         assert alerted_at in {leaf.subject for rule in named for leaf in leaves(rule.when)}

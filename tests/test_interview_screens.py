@@ -17,10 +17,11 @@ from rich.console import Console
 
 from spinetriage.answers.validation import validate_answers
 from spinetriage.bank.model import Questionnaire
-from spinetriage.ui.interview import Outcome, run_interview
+from spinetriage.ui.interview import Cancelled, Outcome, run_interview
 from spinetriage.ui.prompts import PromptIO
 from support.answer_builders import BASELINE
 from support.keys import BASELINE_KEYS, DOWN, ENTER, LEFT, SPACE, number
+from support.terminal_screen import words_of
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -58,7 +59,7 @@ def test_going_back_once_changes_the_earlier_answer(bank: Questionnaire, pipe: P
     assert outcome.result.tier == "emergency"
     assert dict(outcome.result.answers)["rf_bladder_bowel"] is True
     assert "Your answer can be a sign of a medical emergency" in screens
-    assert "You reported an emergency sign." in screens
+    assert "You reported a warning sign. Go to an emergency department now" in screens
 
 
 def test_emergency_then_stop_shows_the_emergency_result(
@@ -128,15 +129,71 @@ UP_SPACE_ENTER = "\x1b[A" + SPACE + ENTER
 
 
 def test_running_out_of_keys_is_a_cancel(bank: Questionnaire, pipe: PipeInput) -> None:
-    with pytest.raises(EOFError):
-        interview(bank, pipe, ["n", "n"])
+    with pytest.raises(Cancelled) as cancelled:
+        interview(bank, pipe, [number(40), "n"])
+    assert len(cancelled.value.interview.answers) == 2
+    assert cancelled.value.interview.alert() is None
 
 
-def test_review_edit_asks_what_the_change_brings_in(bank: Questionnaire, pipe: PipeInput) -> None:
-    # on the review: the 18th answer is leg_pain; "one leg" brings in leg_pain_below_knee
-    keys = [*BASELINE_KEYS, DOWN * 18 + ENTER, DOWN + ENTER, "y", SEE_RESULT]
-    outcome, screens = interview(bank, pipe, keys)
-    answers = dict(outcome.result.answers)
-    assert (answers["leg_pain"], answers["leg_pain_below_knee"]) == ("one_side", True)
-    assert "Answered: Does the leg pain reach below the knee? → Yes" in screens
-    assert "Changed: Does pain spread" not in screens
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param([number(40), "y"], id="at-the-alert"),
+        pytest.param([number(40), "y", DOWN + ENTER], id="after-carrying-on"),
+        pytest.param([number(40), "y", DOWN * 2 + ENTER], id="after-going-back"),
+    ],
+)
+def test_a_cancel_after_an_alert_keeps_the_signs(
+    bank: Questionnaire, pipe: PipeInput, keys: list[str]
+) -> None:
+    with pytest.raises(Cancelled) as cancelled:
+        interview(bank, pipe, keys)
+    alert = cancelled.value.interview.alert()
+    assert alert is not None
+    assert [r.id for r in alert.rules] == ["ces_bladder_bowel"]
+
+
+def keys_until(bank: Questionnaire, question_id: str) -> list[str]:
+    """BASELINE_KEYS up to (not including) the answer to `question_id`."""
+    from spinetriage.answers.validation import asked_questions
+
+    path = asked_questions(bank, validate_answers(bank, BASELINE).answers)
+    return BASELINE_KEYS[: [q.id for q in path].index(question_id)]
+
+
+def rule(bank: Questionnaire, rule_id: str) -> tuple[str, str]:
+    """A rule's reason and what to do for it, each as one line of words."""
+    found = next(r for r in bank.rules if r.id == rule_id)
+    action = found.action or bank.tier(found.tier).action
+    return " ".join(found.reason.split()), " ".join(action.split())
+
+
+def test_an_urgent_sign_is_announced_and_carrying_on_is_the_first_choice(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    keys = keys_until(bank, "rf_fever")
+    rest = BASELINE_KEYS[len(keys) + 1 :]
+    outcome, screens = interview(bank, pipe, [*keys, "y", ENTER, *rest, SEE_RESULT])
+    said = words_of(screens)
+    reason, action = rule(bank, "infection_fever")
+    assert outcome.result.tier == "urgent"
+    assert outcome.note is None
+    assert f"⚠ {bank.tier('urgent').title}" in said
+    assert "Your answer is a warning sign that a doctor should check soon:" in said
+    assert reason in said
+    assert "Stop here" not in said
+    assert f"You reported a warning sign. {action}" in said
+
+
+def test_a_second_sign_as_urgent_is_noted_without_interrupting(
+    bank: Questionnaire, pipe: PipeInput
+) -> None:
+    keys = keys_until(bank, "rf_fever")
+    rest = BASELINE_KEYS[len(keys) + 2 :]
+    # fever (announced: carry on), then the infection risk: noted on the next screen, no alert
+    outcome, screens = interview(bank, pipe, [*keys, "y", ENTER, "y", *rest, SEE_RESULT])
+    said = words_of(screens)
+    assert {r.rule_id for r in outcome.result.red_flags} == {"infection_fever", "infection_risk"}
+    assert said.count(f"⚠ {bank.tier('urgent').title}") == 1
+    assert f"Noted as a warning sign: {rule(bank, 'infection_risk')[0]}" in said
+    assert f"You reported warning signs. {rule(bank, 'infection_fever')[1]}" in said

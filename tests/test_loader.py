@@ -386,9 +386,9 @@ def test_check_names_a_duplicate_id_in_a_copy_of_the_shipped_bank(tmp_path: Path
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == (
-        f"questions-copy.yaml:{first + 6}: question 'avoid_surgery': duplicate question id "
-        f"'avoid_surgery' (first at line {first + 1})\n"
-        "1 problem found; the bank was not used.\n"
+        f"spinetriage: questions-copy.yaml:{first + 6}: question 'avoid_surgery': duplicate "
+        f"question id 'avoid_surgery' (first at line {first + 1})\n"
+        "spinetriage: 1 problem found; the bank was not used.\n"
     )
 
 

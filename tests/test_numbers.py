@@ -161,8 +161,8 @@ def test_a_bank_refuses_a_hex_number(tmp_path: Path) -> None:
     done = run("check", "bank.yaml", cwd=tmp_path, timeout=TIMEOUT)
     assert (done.returncode, done.stderr) == (
         1,
-        "bank.yaml:38: question 'count': max must be a whole number; got str ('0x6')\n"
-        "1 problem found; the bank was not used.\n",
+        "spinetriage: bank.yaml:38: question 'count': max must be a whole number; got str "
+        "('0x6')\nspinetriage: 1 problem found; the bank was not used.\n",
     )
 
 

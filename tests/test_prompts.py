@@ -22,7 +22,7 @@ from spinetriage.ui.prompts import (
     Nav,
     PromptIO,
     ReviewEntry,
-    ask_after_emergency,
+    ask_after_alert,
     ask_question,
     ask_review,
     multi_problem,
@@ -268,8 +268,8 @@ def test_review_choices(pipe: PipeInput, keys: str, expected: object) -> None:
     assert ask_review(ENTRIES, typed(pipe, keys), list_height=5) == expected
 
 
-def test_review_lines_fit_the_width() -> None:
-    long = ReviewEntry("x", "Section", "A question " * 20, "An answer")
+def test_review_lines_wrap_to_the_width_and_cut_nothing() -> None:
+    long = ReviewEntry("x", "Section", "A question " * 20, "An answer with many words " * 3)
     lines = review_lines([long, *ENTRIES], 60)
     assert [qid for qid, _ in lines] == [
         None,
@@ -280,9 +280,17 @@ def test_review_lines_fit_the_width() -> None:
         "back_pain",
         "pain_now",
     ]
-    assert lines[2][1] == "── Warning signs "
-    assert all(len(line) <= 60 for _, line in lines)
-    assert lines[1][1].endswith("…  An answer")
+    assert lines[2][1] == ["── Warning signs "]
+    every_line = [line for _, entry in lines for line in entry]
+    assert all(len(line) <= 60 for line in every_line)
+    assert "…" not in "".join(every_line)
+    wrapped = lines[1][1]
+    assert len(wrapped) > 1
+    # the question in its column, the answer in the next, both whole
+    assert " ".join(line[:38].strip() for line in wrapped).split() == long.text.split()
+    answer_words = " ".join(line[40:].strip() for line in wrapped).split()
+    assert answer_words == long.answer.split()
+    assert lines[3][1] == [f"{'Have you had a fever?':<38}  No"]
 
 
 @pytest.mark.parametrize(
@@ -294,20 +302,40 @@ def test_review_lines_fit_the_width() -> None:
         pytest.param(ESC, Nav.BACK, id="esc"),
     ],
 )
-def test_after_emergency(pipe: PipeInput, keys: str, expected: Nav) -> None:
-    assert ask_after_emergency(typed(pipe, keys), remaining=30) is expected
+def test_after_an_emergency(pipe: PipeInput, keys: str, expected: Nav) -> None:
+    assert ask_after_alert(typed(pipe, keys), remaining=30) is expected
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        pytest.param(ENTER, Nav.CONTINUE, id="carry-on-is-first"),
+        pytest.param(DOWN + ENTER, Nav.BACK, id="go-back"),
+        pytest.param(DOWN * 2 + ENTER, Nav.CONTINUE, id="no-stop-wraps-round"),
+    ],
+)
+def test_after_a_less_urgent_sign_stopping_is_not_offered(
+    pipe: PipeInput, keys: str, expected: Nav
+) -> None:
+    assert ask_after_alert(typed(pipe, keys), remaining=30, can_stop=False) is expected
+
+
+def drawn_prompt(pipe: PipeInput, keys: str, ask: Any, width: int = 80) -> str:
+    """What a prompt draws on an 80-column terminal (escape sequences and all)."""
+    drawn = io.StringIO()
+    output = Vt100_Output(drawn, lambda: Size(rows=24, columns=width), term="dumb")
+    pipe.send_text(keys)
+    pipe.close()
+    ask(PromptIO(input=pipe, output=output, color=False, width=width))
+    return drawn.getvalue()
 
 
 @pytest.mark.parametrize(
     ("remaining", "label"),
     [(30, "Carry on with the questions (about 30 more)"), (0, "Carry on to the review")],
 )
-def test_after_emergency_says_what_carrying_on_means(
+def test_after_an_alert_says_what_carrying_on_means(
     pipe: PipeInput, remaining: int, label: str
 ) -> None:
-    drawn = io.StringIO()
-    output = Vt100_Output(drawn, lambda: Size(rows=24, columns=80), term="dumb")
-    pipe.send_text(ENTER)
-    pipe.close()
-    ask_after_emergency(PromptIO(input=pipe, output=output, color=False), remaining)
-    assert label in drawn.getvalue()
+    drawn = drawn_prompt(pipe, ENTER, lambda io: ask_after_alert(io, remaining))
+    assert label in drawn

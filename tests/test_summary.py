@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +25,24 @@ from spinetriage.scoring.decision import triage
 from spinetriage.scoring.result import Result
 from spinetriage.ui.markdown import escape, render_markdown
 from spinetriage.ui.summary import print_summary, render_text
-from support.answer_builders import BASELINE, answers, with_treatments
+from support.answer_builders import (
+    BASELINE,
+    FUSION_CANDIDATE,
+    SPONDYLOLISTHESIS,
+    answers,
+    with_treatments,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SPINETRIAGE_UPDATE_GOLDEN") == "1"
 
-_SPONDYLOLISTHESIS = {
-    "diagnosis_known": "yes",
-    "diagnoses": "spondylolisthesis;degenerative_disc_disease",
-    "spine_levels": "l5_s1",
-    "imaging_done": "xray;mri",
-    "imaging_matches": "yes",
-    "pain_worst": 8,
-    "symptom_weeks": 30,
-    "morning_stiffness": "no",
-    "inflammatory_conditions": "none",
-}
 CASES: dict[str, tuple[dict[str, Any], str]] = {
     "emergency": (answers(rf_bladder_bowel="yes", rf_fever="yes"), "emergency"),
     "urgent": (answers(rf_cancer_history="yes", rf_weight_loss="yes"), "urgent"),
-    "fusion": (
-        with_treatments("physical_therapy", avoid_surgery="no", **_SPONDYLOLISTHESIS),
-        "fusion",
-    ),
+    "fusion": (FUSION_CANDIDATE, "fusion"),
     # the same person, who would rather avoid surgery: fusion is set aside
     "avoiding_surgery": (
-        with_treatments("physical_therapy", avoid_surgery="yes", **_SPONDYLOLISTHESIS),
+        with_treatments("physical_therapy", avoid_surgery="yes", **SPONDYLOLISTHESIS),
         "conservative",
     ),
     "decompression": (
@@ -104,13 +97,24 @@ def test_markdown_golden(bank: Questionnaire, case: str) -> None:
     check_golden(f"result_{case}.md", render_markdown(result_for(bank, case), bank))
 
 
+@pytest.mark.parametrize("width", [80, 100])
 @pytest.mark.parametrize("case", CASES)
-def test_summary_fits_80_columns_without_colour(bank: Questionnaire, case: str) -> None:
-    text = render_text(result_for(bank, case), bank)
+def test_summary_fits_the_width_and_cuts_nothing(
+    bank: Questionnaire, case: str, width: int
+) -> None:
+    result = result_for(bank, case)
+    text = render_text(result, bank, width=width)
     assert "\x1b" not in text
     lines = text.splitlines()
-    assert max(cell_len(line) for line in lines) <= 80
+    assert max(cell_len(line) for line in lines) <= width
     assert all(line == line.rstrip() for line in lines)
+    assert "…" not in text
+    # every question behind a reason of the tier is there whole, wrapped or not
+    words = text.split()
+    for reason in (r for r in result.reasons if r.tier == result.tier):
+        for subject, _ in reason.evidence:
+            if subject in bank.by_id:
+                assert set(bank.question(subject).text.split()) <= set(words)
 
 
 def test_summary_ladder_marks_the_tier_and_lists_every_tier(bank: Questionnaire) -> None:
@@ -191,3 +195,22 @@ def test_markdown_says_when_the_person_stopped_early(bank: Questionnaire) -> Non
 
     result = triage_stopped_early(bank, AnswerSet({"rf_bladder_bowel": True}))
     assert f"*{STOPPED_EARLY}*" in render_markdown(result, bank)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_sources_are_cited_by_title_never_by_a_file(bank: Questionnaire, case: str) -> None:
+    result = result_for(bank, case)
+    for text in (render_text(result, bank), render_markdown(result, bank)):
+        sources = text.split("Sources")[-1]
+        for source in result.sources:
+            assert escape(source.title).split()[0] in sources
+        assert "shared/" not in text
+        assert not re.search(r"\.(md|txt)\b", text)
+
+
+def test_a_citation_a_reader_can_use_is_shown(bank: Questionnaire) -> None:
+    result = result_for(bank, "conservative")
+    first = result.sources[0]
+    described = replace(result, sources=(replace(first, citation="NICE guideline, 2020"),))
+    assert f"{first.title}; NICE guideline, 2020" in render_text(described, bank, width=200)
+    assert f"{escape(first.title)}; NICE guideline, 2020" in render_markdown(described, bank)

@@ -1,19 +1,12 @@
-"""End to end in a real pseudo-terminal: the installed `spinetriage`, real keystrokes.
-
-prompt_toolkit asks the terminal where the cursor is (a CPR request); pexpect is no terminal
-emulator and would not answer, so PROMPT_TOOLKIT_NO_CPR=1 tells prompt_toolkit not to ask, as
-its own documentation advises for pexpect. Every expect has a timeout.
-"""
+"""End to end in a real pseudo-terminal: the installed `spinetriage`, real keystrokes
+(support.pty_session); every expect has a timeout."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import stat
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -24,53 +17,26 @@ from spinetriage.bank.loader import default_bank_path
 from spinetriage.bank.model import Questionnaire
 from support.answer_builders import BASELINE
 from support.keys import BACKSPACE, BASELINE_KEYS, CTRL_C, CTRL_D, DOWN, ENTER, LEFT, number
+from support.pty_session import (
+    EXPECT_TIMEOUT,
+    SCRIPT,
+    finish,
+    opening,
+    start,
+    start_in_shell,
+    terminal_env,
+)
+from support.terminal_screen import after_the_interview, words_of
 
 pytestmark = [pytest.mark.pty, pytest.mark.timeout(120)]
 
-SCRIPT = Path(sys.executable).parent / "spinetriage"
-EXPECT_TIMEOUT = 15
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-7](;[0-9]+)*m|\x1b\[[0-9;]*38;[25];")
 
 
-def terminal_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
-    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", **extra)
-    return env
-
-
-@pytest.fixture
-def spawn() -> Iterator[list[pexpect.spawn]]:
-    children: list[pexpect.spawn] = []
-    yield children
-    for child in children:
-        if child.isalive():
-            child.terminate(force=True)
-
-
-def start(children: list[pexpect.spawn], *args: str, cwd: Path | None = None) -> pexpect.spawn:
-    child = pexpect.spawn(
-        str(SCRIPT),
-        list(args),
-        dimensions=(24, 80),
-        env=terminal_env(),
-        encoding="utf-8",
-        timeout=EXPECT_TIMEOUT,
-        cwd=str(cwd) if cwd else None,
-    )
-    children.append(child)
-    return child
-
-
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus is not None, f"ended by signal {child.signalstatus}"
-    return child.exitstatus
-
-
-def opening(text: str) -> str:
-    """A pattern for the start of a question as drawn (before it wraps)."""
-    return re.escape(text[:30])
+def normal_screen(child: pexpect.spawn) -> str:
+    """What the child wrote after it left the alternate screen for the last time: what stays
+    on the person's screen once the program has ended (its words: wrapped lines joined)."""
+    return words_of("\n".join(after_the_interview(child.logfile_read)))
 
 
 def test_interview_with_back_and_a_review_change(
@@ -191,6 +157,125 @@ def test_emergency_answer_is_reported_at_once_and_stop_shows_the_result(
     child.expect("EMERGENCY")
     child.expect("You stopped after 2 questions: ")
     assert finish(child) == 0
+
+
+#: the prompts the tests wait for before typing: a key sent before prompt_toolkit has the
+#: terminal in raw mode is read by the terminal itself (Ctrl-D would be lost)
+AT_THE_ALERT = "Stop here and see what to do now"
+#: the first warning sign (after the age) and the one after it
+BLADDER = "Since this back or leg problem began"
+SADDLE = "Is there new numbness or tingling around your genitals"
+
+
+def to_the_first_warning_sign(child: pexpect.spawn) -> None:
+    child.expect("How old are you")
+    child.send(number(40))
+    child.expect(BLADDER)
+
+
+def sign(bank: Questionnaire, rule_id: str) -> tuple[str, str]:
+    """A warning sign's reason and what to do for it, as the bank words them."""
+    rule = next(r for r in bank.rules if r.id == rule_id)
+    return " ".join(rule.reason.split()), rule.action or bank.tier(rule.tier).action
+
+
+@pytest.mark.parametrize(
+    ("command", "saved", "summary_shown"),
+    [
+        pytest.param("{} --format json > result.json", "result.json", False, id="json-to-a-file"),
+        pytest.param("{} > result.txt", "result.txt", False, id="text-to-a-file"),
+        pytest.param(
+            "{} --format fhir | cat > result.json", "result.json", False, id="fhir-to-a-pipe"
+        ),
+        pytest.param(
+            "{} --format markdown --output result.md", "result.md", True, id="output-option"
+        ),
+    ],
+)
+def test_stopping_at_an_emergency_leaves_the_advice_on_the_screen(
+    spawn: list[pexpect.spawn],
+    tmp_path: Path,
+    bank: Questionnaire,
+    command: str,
+    saved: str,
+    summary_shown: bool,
+) -> None:
+    reason, action = sign(bank, "ces_bladder_bowel")
+    child = start_in_shell(spawn, command, tmp_path)
+    to_the_first_warning_sign(child)
+    child.send("y")
+    child.expect(AT_THE_ALERT)
+    child.send(ENTER)
+    assert finish(child) == 0
+    screen = normal_screen(child)
+    assert action in screen
+    assert reason in screen
+    assert ("Where you stand" in screen) is summary_shown
+    assert "Traceback" not in screen
+    text = (tmp_path / saved).read_text(encoding="utf-8")
+    assert "emergency" in text.lower()
+
+
+def cancel(child: pexpect.spawn, key: str) -> str:
+    """Cancel with `key`: exit 130 with "nothing saved"; returns what stays on the screen."""
+    child.send(key)
+    child.expect("Interview cancelled; nothing saved.")
+    assert finish(child) == 130
+    return normal_screen(child)
+
+
+@pytest.mark.parametrize(
+    ("steps", "key"),
+    [
+        pytest.param([], CTRL_C, id="ctrl-c-at-the-alert"),
+        pytest.param([(DOWN + ENTER, SADDLE)], CTRL_C, id="ctrl-c-after-carrying-on"),
+        pytest.param([(DOWN + ENTER, SADDLE)], CTRL_D, id="ctrl-d-after-carrying-on"),
+        pytest.param([(DOWN * 2 + ENTER, BLADDER)], CTRL_C, id="ctrl-c-after-going-back"),
+    ],
+)
+def test_cancelling_after_an_alert_leaves_the_advice_and_saves_nothing(
+    spawn: list[pexpect.spawn],
+    tmp_path: Path,
+    bank: Questionnaire,
+    steps: list[tuple[str, str]],
+    key: str,
+) -> None:
+    reason, action = sign(bank, "ces_bladder_bowel")
+    child = start_in_shell(spawn, "{} --format json --output result.json", tmp_path)
+    to_the_first_warning_sign(child)
+    child.send("y")
+    child.expect(AT_THE_ALERT)
+    for keys, then in steps:
+        child.send(keys)
+        child.expect(then)
+    screen = cancel(child, key)
+    assert action in screen
+    assert reason in screen
+    assert screen.index(action) < screen.index("Interview cancelled; nothing saved.")
+    assert "Traceback" not in screen
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_urgent_sign_is_announced_and_kept_on_the_screen_after_a_cancel(
+    spawn: list[pexpect.spawn], tmp_path: Path, bank: Questionnaire
+) -> None:
+    reason, action = sign(bank, "infection_fever")
+    path = asked_questions(bank, validate_answers(bank, BASELINE).answers)
+    fever = [q.id for q in path].index("rf_fever")
+    child = start_in_shell(spawn, "{} --format json > result.json", tmp_path)
+    for question, keys in zip(path[:fever], BASELINE_KEYS[:fever], strict=True):
+        child.expect(opening(question.text))
+        child.send(keys)
+    child.expect(opening(path[fever].text))
+    child.send("y")
+    child.expect(re.escape(f"⚠ {bank.tier('urgent').title}"))
+    child.expect("Carry on with the questions")
+    child.send(ENTER)
+    child.expect(opening(path[fever + 1].text))
+    screen = cancel(child, CTRL_C)
+    assert action in screen
+    assert reason in screen
+    assert (tmp_path / "result.json").read_text(encoding="utf-8") == ""
 
 
 @pytest.fixture

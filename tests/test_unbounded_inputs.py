@@ -54,15 +54,15 @@ def bounded(*args: str, cwd: Path, stdin: int | None = None) -> subprocess.Compl
         pytest.param(
             ("check", "/dev/zero"),
             1,
-            "/dev/zero: file is larger than 1,000,000 bytes, the most a bank may be\n"
-            "1 problem found; the bank was not used.\n",
+            "spinetriage: /dev/zero: file is larger than 1,000,000 bytes, the most a bank may be\n"
+            "spinetriage: 1 problem found; the bank was not used.\n",
             id="bank-device",
         ),
         pytest.param(
             ("--questions", "/dev/zero", "template"),
             1,
-            "/dev/zero: file is larger than 1,000,000 bytes, the most a bank may be\n"
-            "1 problem found; the bank was not used.\n",
+            "spinetriage: /dev/zero: file is larger than 1,000,000 bytes, the most a bank may be\n"
+            "spinetriage: 1 problem found; the bank was not used.\n",
             id="questions-device",
         ),
     ],

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -28,11 +29,58 @@ app = typer.Typer(
         "Lower back (lumbar spine) triage questionnaire. Run with no command for the interview. "
         "spinetriage informs; it does not diagnose."
     ),
-    add_completion=False,
+    # --install-completion / --show-completion for bash, zsh, fish and PowerShell
+    add_completion=True,
     # answers may be health data: never show local variables in a traceback
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+FormatEnum = TypeVar("FormatEnum", bound=Enum)
+
+
+def _one_of(kind: type[FormatEnum]) -> Callable[[object], FormatEnum]:
+    """Read an option's value as one of `kind`'s names (any case), refused in our words:
+    `'jsn' is not one of text, json, markdown, fhir`."""
+    names = [str(member.value) for member in kind]
+
+    def parse(value: object) -> FormatEnum:
+        if isinstance(value, kind):
+            return value
+        found = next((m for m in kind if str(value).lower() == m.value), None)
+        if found is None:
+            shown = str(value).encode("unicode_escape").decode("ascii")
+            raise typer.BadParameter(f"'{shown}' is not one of {', '.join(names)}")
+        return found
+
+    return parse
+
+
+def _choice(kind: type[Enum], help_text: str) -> Any:
+    """A --format option over `kind`: our own refusal, the names as metavar and completion."""
+    names = [str(member.value) for member in kind]
+    return typer.Option(
+        "--format",
+        help=help_text,
+        parser=_one_of(kind),
+        metavar="[" + "|".join(names) + "]",
+        autocompletion=lambda: names,
+    )
+
+
+# The global options, declared once: on the command line they work before the command and
+# after it (`spinetriage questions --no-color`); a command's own value wins.
+QuestionsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--questions", help="Use this question bank instead of the packaged one.", dir_okay=False
+    ),
+]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="Print without colour.")]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show a traceback (without answers) on errors.")
+]
 
 
 @dataclass(frozen=True)
@@ -49,10 +97,15 @@ def _formats_help(formats: Iterable[ResultFormat | BatchFormat]) -> str:
     return f"{', '.join(shown[:-1])} or {shown[-1]}."
 
 
-def _settings(ctx: typer.Context) -> Settings:
+def _settings(
+    ctx: typer.Context, questions: Path | None = None, no_color: bool = False
+) -> Settings:
+    """The global options, given before the command or after it (there, they win)."""
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
-    return settings
+    return Settings(
+        questions or settings.questions, no_color or settings.no_color, settings.id_system
+    )
 
 
 def _show_version(value: bool) -> None:
@@ -64,28 +117,17 @@ def _show_version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    questions: Annotated[
-        Path | None,
-        typer.Option(
-            "--questions",
-            help="Use this question bank instead of the packaged one.",
-            dir_okay=False,
-        ),
-    ] = None,
+    questions: QuestionsOption = None,
     answers: Annotated[
         Path | None,
         typer.Option(
             "--answers",
-            help="Score this answer file (JSON or YAML) without prompting.",
+            help="Score this answer file (JSON or YAML; - for standard input) without prompting.",
             dir_okay=False,
         ),
     ] = None,
     fmt: Annotated[
-        ResultFormat,
-        typer.Option(
-            "--format",
-            help=f"Result format: {_formats_help(ResultFormat)}",
-        ),
+        ResultFormat, _choice(ResultFormat, f"Result format: {_formats_help(ResultFormat)}")
     ] = ResultFormat.text,
     output: Annotated[
         Path | None,
@@ -102,10 +144,8 @@ def root(
             "or before batch.",
         ),
     ] = None,
-    no_color: Annotated[bool, typer.Option("--no-color", help="Print without colour.")] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback (without answers) on errors.")
-    ] = False,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -144,7 +184,7 @@ def _score_answer_file(
 
     scored = score_answer_file(path, questions, output, id_system)
     for warning in scored.warnings:
-        sys.stderr.write(f"{warning}\n")
+        sys.stderr.write(f"spinetriage: {warning}\n")
     emit(scored.result, fmt, output, no_color, scored.bank, scored.record_id)
 
 
@@ -159,13 +199,17 @@ def check(
             show_default=False,
         ),
     ] = None,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Validate a question bank and prove every answer set reaches a tier; or every problem."""
     from .workflows import check_bank
 
-    checked = check_bank(path or _settings(ctx).questions)
+    bank_path = path or _settings(ctx, questions).questions
+    checked = check_bank(bank_path)
     bank = checked.bank
-    shown = str(path or _settings(ctx).questions or "questions.yaml")
+    shown = str(bank_path or "questions.yaml")
     for warning in checked.warnings:
         sys.stderr.write(f"spinetriage: warning: {warning}\n")
     typer.echo(
@@ -198,9 +242,9 @@ def _export(
     """Load the bank, render it, and print it or save it (atomically, mode 0600)."""
     from .bank.loader import load_questionnaire
     from .errors import ExportError
-    from .output_files import refuse_overwriting, write_private
+    from .output_files import refuse_overwriting, replaced_note, write_private
 
-    bank_path = questions or _settings(ctx).questions
+    bank_path = _settings(ctx, questions).questions
     if output is not None:
         refuse_overwriting(output, bank_path)
     bank = load_questionnaire(bank_path)
@@ -209,8 +253,9 @@ def _export(
     except ExportError as error:
         raise error.in_file(str(bank_path or "questions.yaml")) from None
     if output is not None:
+        replaced = replaced_note(output)
         write_private(output, content)
-        sys.stderr.write(f"Saved the {what} to {output}\n")
+        sys.stderr.write(f"Saved the {what} to {output}{replaced}\n")
     elif isinstance(content, bytes):
         sys.stdout.buffer.write(content)
     else:
@@ -232,6 +277,8 @@ def export_fhir(
     ctx: typer.Context,
     questions: ExportQuestions = None,
     output: ExportOutput = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
     definitions: Annotated[
         bool,
         typer.Option(
@@ -256,7 +303,11 @@ def export_fhir(
 
 @app.command("export-redcap")
 def export_redcap(
-    ctx: typer.Context, questions: ExportQuestions = None, output: ExportOutput = None
+    ctx: typer.Context,
+    questions: ExportQuestions = None,
+    output: ExportOutput = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Write the question bank as a REDCap data dictionary (CSV), for its Data Dictionary upload."""
     from .forms import data_dictionary_csv
@@ -266,7 +317,11 @@ def export_redcap(
 
 @app.command("export-xlsform")
 def export_xlsform(
-    ctx: typer.Context, questions: ExportQuestions = None, output: ExportOutput = None
+    ctx: typer.Context,
+    questions: ExportQuestions = None,
+    output: ExportOutput = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Write the question bank as an XLSForm (.xlsx), for ODK Central and KoboToolbox."""
     from .forms import xlsform_bytes
@@ -285,15 +340,19 @@ class DictionaryFormat(str, Enum):
 def questions(
     ctx: typer.Context,
     fmt: Annotated[
-        DictionaryFormat, typer.Option("--format", help="table (default), csv or json.")
+        DictionaryFormat,
+        _choice(DictionaryFormat, "table (default), csv or json; csv and json list every choice."),
     ] = DictionaryFormat.table,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
-    """Print the data dictionary: id, section, type, allowed values and when each is asked."""
+    """Print the data dictionary: each question's id, text, allowed answers and when it is asked."""
     from .bank.dictionary import data_dictionary
     from .bank.loader import load_questionnaire
     from .ui import dictionary_view
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, questions, no_color)
     bank = load_questionnaire(settings.questions)
     rows = data_dictionary(bank)
     if fmt is DictionaryFormat.json:
@@ -310,12 +369,15 @@ def template(
     example: Annotated[
         bool, typer.Option("--example", help="Add synthetic example rows, one per tier shown.")
     ] = False,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Print the CSV header batch input expects: record_id, then every question id."""
     from .bank.loader import load_questionnaire
     from .batch.template import write_template
 
-    write_template(sys.stdout, load_questionnaire(_settings(ctx).questions), example)
+    write_template(sys.stdout, load_questionnaire(_settings(ctx, questions).questions), example)
 
 
 @app.command()
@@ -330,13 +392,7 @@ def batch(
             "--output", "-o", help="Write results here (mode 0600), not stdout.", dir_okay=False
         ),
     ] = None,
-    fmt: Annotated[
-        BatchFormat,
-        typer.Option(
-            "--format",
-            help=_formats_help(BatchFormat),
-        ),
-    ] = BatchFormat.csv,
+    fmt: Annotated[BatchFormat, _choice(BatchFormat, _formats_help(BatchFormat))] = BatchFormat.csv,
     errors: Annotated[
         Path | None,
         typer.Option(
@@ -372,15 +428,20 @@ def batch(
             "--encoding", help="The file's encoding [default: UTF-8, with or without BOM]."
         ),
     ] = None,
+    questions: QuestionsOption = None,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Score every row of a CSV file; exit 0 all scored, 1 some rows are errors, 2 unusable."""
     from .bank.loader import load_questionnaire
     from .batch.run import BatchOptions, run_batch
     from .errors import Interrupted
+    from .output_files import replaced_note
     from .ui.batch_progress import print_summary, progress_display, warn
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, questions, no_color)
     bank = load_questionnaire(settings.questions)
+    replaced = {path: replaced_note(path) for path in (output, errors) if path is not None}
     id_system = id_system if id_system is not None else settings.id_system
     options = BatchOptions(
         input_file, output, fmt.name, errors, id_column, strict, encoding, id_system
@@ -394,12 +455,25 @@ def batch(
         silence_stdout()
         raise Interrupted("the output was closed before every row was written") from None
     if output is not None:
-        sys.stderr.write(f"Saved {summary.rows:,} results to {output}\n")
+        sys.stderr.write(f"Saved {summary.rows:,} results to {output}{replaced[output]}\n")
+    if errors is not None and replaced[errors]:
+        sys.stderr.write(f"Saved the row problems to {errors}{replaced[errors]}\n")
     print_summary(summary, bank)
     if summary.errors:
         why = f"{errors} lists" if errors is not None else fmt.problems_at
         sys.stderr.write(f"Rows with status error were not scored: {why} what to fix.\n")
     raise typer.Exit(int(summary.exit_code))
+
+
+def _whole_short_help() -> None:
+    """--help lists each command with the whole first paragraph of its help, wrapped: the
+    shortened form would cut it with '...'."""
+    for command in app.registered_commands:
+        if command.short_help is None and command.callback is not None:
+            command.short_help = (inspect.getdoc(command.callback) or "").split("\n\n")[0]
+
+
+_whole_short_help()
 
 
 def _report(error: SpinetriageError) -> int:
@@ -409,6 +483,7 @@ def _report(error: SpinetriageError) -> int:
         lines = [str(problem) for problem in error.problems]
         count = len(error.problems)
         lines.append(f"{count} problem{'s' if count != 1 else ''} found; {error.outcome}.")
+        lines = [f"spinetriage: {line}" for line in lines]
     else:
         lines = [f"spinetriage: {escape_controls(line)}" for line in str(error).split("\n")]
     # a closed terminal (SIGHUP) cannot be told: the exit code still says what happened

@@ -18,8 +18,9 @@ class ExitCode(IntEnum):
     OK = 0
     #: the bank, an answer file or some batch rows are invalid
     INVALID = 1
-    #: the call itself is unusable: bad options, an unreadable answer or input file, no
-    #: terminal (an unreadable bank is INVALID: `check` promises 0 or 1)
+    #: the call itself is unusable: bad options, a file that cannot be read (an answer file, a
+    #: batch input, or a bank that is missing), no terminal; a bank that can be read but is not
+    #: valid (YAML syntax included) is INVALID
     USAGE = 2
     #: the terminal was closed (SIGHUP): stopped as by Ctrl-C (128 + the signal's number)
     HANGUP = 129
@@ -90,6 +91,13 @@ class BankError(SpinetriageError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class BankUnreadable(BankError):
+    """The bank file cannot be read at all (missing, a folder, not allowed): the call is
+    unusable, as with any other file named on the command line."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ExportError(BankError):
     """A valid bank that a form format cannot hold (say, a condition REDCap cannot write)."""
 
@@ -135,6 +143,12 @@ class AnswerError(SpinetriageError):
 
 class InputFileError(SpinetriageError):
     """A file or stream given on the command line cannot be read or used at all."""
+
+    exit_code = ExitCode.USAGE
+
+
+class SettingError(SpinetriageError):
+    """An environment setting spinetriage reads (SPINETRIAGE_NOW) holds a value it cannot use."""
 
     exit_code = ExitCode.USAGE
 

@@ -242,6 +242,16 @@ def write_private(path: Path, content: str | bytes) -> None:
             stream.write(content)
 
 
+#: what the message about a saved file adds when the file replaced one that was there: an
+#: existing output is replaced (atomically, at the end), never refused, and always told
+REPLACED = " (it replaced the file that was there)"
+
+
+def replaced_note(path: Path) -> str:
+    """REPLACED if `path` holds a file now (ask before writing it), else nothing."""
+    return REPLACED if path.is_file() else ""
+
+
 def check_writable(path: Path) -> None:
     """Refuse at once a path that cannot be written, before any work that would be lost."""
     if writes_directly(path):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answers import RecordId, read_answer_file
+from .answers.files import shown_name
 from .bank import Questionnaire, load_questionnaire
 from .errors import AnswerError, BankError, Problem
 from .fhir import check_id_system
@@ -57,6 +58,7 @@ def score_answer_file(
         refuse_overwriting(output, path, questions)
     bank = load_questionnaire(questions)
     answer_file = read_answer_file(path, bank)
+    name = shown_name(path)
     record_id = answer_file.record_id
     if record_id is not None and record_id.system is None:
         record_id = replace(record_id, system=id_system)
@@ -64,9 +66,9 @@ def score_answer_file(
         answer_set = check_answers(bank, answer_file.answers)
         result = triage_answer_set(bank, answer_set)
     except AnswerError as error:
-        raise error.in_file(str(path)) from None
+        raise error.in_file(name) from None
     warnings = tuple(
-        Problem(file=str(path), message=f"question '{question_id}' {NOT_USED}", field=question_id)
+        Problem(file=name, message=f"question '{question_id}' {NOT_USED}", field=question_id)
         for question_id in answer_set.ignored
     )
     return ScoredFile(result, bank, warnings, record_id)

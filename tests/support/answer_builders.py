@@ -13,6 +13,8 @@ __all__ = [
     "BASELINE",
     "DISABILITY_ITEMS",
     "EMERGENCY_FLAGS",
+    "FUSION_CANDIDATE",
+    "SPONDYLOLISTHESIS",
     "TIER_ORDER",
     "answers",
     "tried",
@@ -70,3 +72,20 @@ def with_treatments(
     for treatment in treatments:
         follow_ups.update(tried(treatment, weeks, helped))
     return answers(treatments_tried=";".join(treatments), **follow_ups, **changes)
+
+
+#: a slipped vertebra with matching scans and persistent, disabling pain
+SPONDYLOLISTHESIS = {
+    "diagnosis_known": "yes",
+    "diagnoses": "spondylolisthesis;degenerative_disc_disease",
+    "spine_levels": "l5_s1",
+    "imaging_done": "xray;mri",
+    "imaging_matches": "yes",
+    "pain_worst": 8,
+    "symptom_weeks": 30,
+    "morning_stiffness": "no",
+    "inflammatory_conditions": "none",
+}
+#: that person, after physical therapy did not help, open to surgery: a fusion consultation,
+#: with many answers behind its reason (long questions and answers to show)
+FUSION_CANDIDATE = with_treatments("physical_therapy", avoid_surgery="no", **SPONDYLOLISTHESIS)

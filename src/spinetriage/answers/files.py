@@ -6,6 +6,7 @@ PyYAML is imported only to read a YAML file: a JSON answer file never pays for i
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,9 @@ TOO_LONG = "a number has too many digits to be an answer"
 #: an answer file's record id (unless the bank has a question of that name); batch input's id
 #: column has the same default name
 RECORD_ID_KEY = "record_id"
+#: `--answers -` reads standard input, named so in messages
+STDIN = "-"
+STDIN_NAME = "stdin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +51,12 @@ def read_answer_file(path: Path, bank: Questionnaire | None = None) -> AnswerFil
     read by the fhir module against `bank` (default: the packaged bank); its identifier is the
     record id. Another file's record id is its `record_id`.
     """
+    if str(path) == STDIN:
+        raw, path = _read_stdin(), Path(STDIN_NAME)  # named `stdin` in every message
+    else:
+        raw = _read_file(path)
     try:
-        raw = read_bounded(path, MAX_ANSWER_BYTES)
-        if raw is None:
-            raise InputFileError(f"{path}: file is larger than {MAX_ANSWER_BYTES:,} bytes")
         text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise InputFileError(
             f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
@@ -69,6 +72,33 @@ def read_answer_file(path: Path, bank: Questionnaire | None = None) -> AnswerFil
     if bank is not None and RECORD_ID_KEY in bank.by_id:
         return AnswerFile(answers)
     return AnswerFile(answers, _record_id(path, answers.pop(RECORD_ID_KEY, None)))
+
+
+def shown_name(path: Path) -> str:
+    """The answer file as messages name it: `stdin` for `-`."""
+    return STDIN_NAME if str(path) == STDIN else str(path)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        raw = read_bounded(path, MAX_ANSWER_BYTES)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the file: {exc.strerror}") from None
+    if raw is None:
+        raise InputFileError(f"{path}: file is larger than {MAX_ANSWER_BYTES:,} bytes")
+    return raw
+
+
+def _read_stdin() -> bytes:
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise InputFileError(f"{STDIN_NAME}: standard input is closed; give a file, or pipe it in")
+    try:
+        raw = sys.stdin.buffer.read(MAX_ANSWER_BYTES + 1)
+    except OSError as exc:
+        raise InputFileError(f"{STDIN_NAME}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise InputFileError(f"{STDIN_NAME}: more than {MAX_ANSWER_BYTES:,} bytes")
+    return raw
 
 
 def _record_id(path: Path, value: object) -> RecordId | None:

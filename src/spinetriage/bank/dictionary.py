@@ -19,6 +19,9 @@ class DictionaryRow:
     required: bool
     text: str
     sources: tuple[str, ...]
+    #: (code, label) of every choice, in order (yes/no questions too): the code goes in a file,
+    #: the label is what the person was shown
+    choices: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -30,6 +33,7 @@ class DictionaryRow:
             "required": self.required,
             "text": self.text,
             "sources": list(self.sources),
+            "choices": [{"code": code, "label": label} for code, label in self.choices],
         }
 
 
@@ -53,6 +57,13 @@ def allowed_values(question: Question) -> str:
     return f"one of: {codes}"
 
 
+def choice_list(question: Question) -> tuple[tuple[str, str], ...]:
+    """(code, label) of each answer a choice question offers; yes/no as the interview shows it."""
+    if question.type is QuestionType.YES_NO:
+        return (("yes", "Yes"), ("no", "No"))
+    return tuple((c.code, c.label) for c in question.choices)
+
+
 def data_dictionary(bank: Questionnaire) -> list[DictionaryRow]:
     return [
         DictionaryRow(
@@ -64,6 +75,7 @@ def data_dictionary(bank: Questionnaire) -> list[DictionaryRow]:
             required=q.required,
             text=q.text,
             sources=q.sources,
+            choices=choice_list(q),
         )
         for q in bank.questions
     ]

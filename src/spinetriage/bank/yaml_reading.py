@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import yaml
 
 from ..bounded_read import read_bounded
-from ..errors import BankError, Problem
+from ..errors import BankError, BankUnreadable, Problem
 
 MAX_BANK_BYTES = 1_000_000
 #: the shipped bank nests 10 deep; anything deeper is refused before it is built
@@ -66,7 +66,8 @@ def read_nodes(path: Path, shown_as: str) -> tuple[yaml.Node, bytes]:
         if raw is None:
             raise unusable(f"file is larger than {MAX_BANK_BYTES:,} bytes, the most a bank may be")
     except OSError as exc:
-        raise unusable(f"cannot read the file: {exc.strerror}") from None
+        problem = Problem(file=shown_as, message=f"cannot read the file: {exc.strerror}")
+        raise BankUnreadable([problem]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -58,11 +58,12 @@ def result_bundle(
     new_urn: Callable[[], str] = _new_urn,
     identifier: Resource | None = None,
 ) -> Resource:
-    """The Bundle for one result; `authored` defaults to now (UTC), `new_urn` to random UUIDs.
+    """The Bundle for one result; `authored` defaults to when the result was made (written in
+    UTC), `new_urn` to random UUIDs.
 
     `identifier` (fhir.identity) names the record the answers come from.
     """
-    when = fhir_datetime(authored)
+    when = fhir_datetime(authored or result.made_at)
     response_urn = new_urn()
     if result.bank.content_hash != bank.content_hash:
         raise ValueError(f"the result was scored with another bank ({result.bank.content_hash})")

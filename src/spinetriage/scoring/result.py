@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from .._version import __version__
+from ..clock import now
 from ..conditions.values import AnswerValue
 from ..errors import InvalidArgument
 from .recovery import RecoveryTimeline
@@ -85,6 +87,8 @@ class Result:
     actions: tuple[str, ...] = ()
     #: matched tiers more urgent than the headline, set aside by the person's preference
     set_aside_tiers: tuple[str, ...] = ()
+    #: when the result was made (local time with its UTC offset): every rendering shows it
+    made_at: datetime = field(default_factory=now)
 
     @property
     def answer_map(self) -> dict[str, AnswerValue]:
@@ -122,6 +126,7 @@ def result_to_dict(result: Result) -> dict[str, object]:
         "format": RESULT_FORMAT,
         "format_version": RESULT_FORMAT_VERSION,
         "generator": f"spinetriage {__version__}",
+        "made_at": result.made_at.isoformat(),
         "bank": {
             "id": result.bank.id,
             "version": result.bank.version,

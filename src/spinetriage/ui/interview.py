@@ -4,6 +4,10 @@ One question a screen, in the terminal's alternate screen (as full-screen progra
 back redraws cleanly and the answers do not stay on screen after the interview; the summary is
 printed on the normal screen afterwards. Prompts go to stdout, or to stderr when stdout is
 redirected, so `spinetriage --format json > result.json` works.
+
+Advice for a warning sign (an emergency or urgent result) always ends on the normal screen of
+the terminal: with the summary, or on its own when the result goes to a file or a pipe, and
+when the person cancels after being told of a sign.
 """
 
 from __future__ import annotations
@@ -15,20 +19,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..bank.model import Question, Questionnaire
 from ..errors import Interrupted, NoTerminalError
-from ..interview import Interview
+from ..interview import Alert, Interview
 from ..scoring.result import Result
-from .output import ResultFormat, emit, save
+from .alerts import Advice, advice_panel, print_advice
+from .output import ResultFormat, emit, is_tty, save
 from .prompts import (
     Nav,
     PromptIO,
     ReviewEntry,
-    ask_after_emergency,
+    ask_after_alert,
     ask_question,
     ask_review,
     key_hint,
@@ -51,18 +55,20 @@ class Outcome:
     note: str | None = None
 
 
-def _is_tty(stream: object) -> bool:
-    try:
-        return stream is not None and bool(stream.isatty())  # type: ignore[attr-defined]
-    except (ValueError, OSError):  # closed
-        return False
+class Cancelled(Exception):
+    """The person pressed Ctrl-C or Ctrl-D (or the input closed) during the interview; carries
+    the interview as it was, so that advice already given can be left on the screen."""
+
+    def __init__(self, interview: Interview) -> None:
+        super().__init__("cancelled")
+        self.interview = interview
 
 
 def open_terminal(no_color: bool) -> tuple[Console, PromptIO]:
     """The console and prompt I/O of the terminal, or NoTerminalError (exit 2) at once."""
-    if not _is_tty(sys.stdin):
+    if not is_tty(sys.stdin):
         raise NoTerminalError(NO_TERMINAL)
-    stream = sys.stdout if _is_tty(sys.stdout) else sys.stderr if _is_tty(sys.stderr) else None
+    stream = sys.stdout if is_tty(sys.stdout) else sys.stderr if is_tty(sys.stderr) else None
     if stream is None:
         raise NoTerminalError(NO_TERMINAL)
     console = Console(file=stream, no_color=no_color or None, highlight=False, emoji=False)
@@ -84,7 +90,7 @@ def _progress_bar(number: int, total: int, width: int) -> Text:
 
 def _header(title: str, where: str, hint: str, progress: Text | None) -> Group:
     top = Table.grid(expand=True)
-    top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    top.add_column(ratio=1)  # a long section title wraps rather than being cut
     top.add_column(justify="right", no_wrap=True)
     top.add_row(Text(title, style="bold"), Text(where, style="dim"))
     parts: list[RenderableType] = [top]
@@ -102,11 +108,15 @@ def _draw(
     below: Sequence[RenderableType] = (),
 ) -> int:
     """Clear the screen and draw a screen's header (the prompt goes under it); returns its
-    height in lines. The emergency banner and any notice sit between `top` and `below`."""
+    height in lines. The warning-sign banner and any notice sit between `top` and `below`."""
     parts = list(top)
-    if interview.alerted and interview.emergencies:
-        action = interview.bank.tiers[0].action
-        parts.append(Text(f"⚠ You reported an emergency sign. {action}", style="bold red"))
+    told = interview.told_alert()
+    if told is not None:
+        advice = Advice.of_alert(told)
+        signs = "warning signs" if len(told.rules) > 1 else "a warning sign"
+        parts.append(
+            Text(f"⚠ You reported {signs}. {advice.actions[0]}", style=f"bold {advice.colour}")
+        )
     if notice:
         parts.append(Text(notice, style="yellow"))
     header = Group(*parts, *below)
@@ -138,12 +148,16 @@ def _question_screen(console: Console, interview: Interview, notice: str | None)
     _draw(console, interview, notice, top, below)
 
 
-def _change_notice(interview: Interview, question: Question, new: bool) -> str | None:
-    """Back on the review screen, the answer just given; anywhere, the answers it dropped."""
+def _change_notice(interview: Interview, question: Question) -> str | None:
+    """Back on the review screen, the answer just given, told against what the review showed
+    (changed, not changed, or newly asked); anywhere, the answers it dropped."""
     parts = []
-    if interview.at_review and interview.reviewed:
-        answer = answer_label(question, interview.answers[question.id])
-        parts.append(f"{'Answered' if new else 'Changed'}: {question.text} → {answer}")
+    before = interview.reviewed_answers
+    if interview.at_review and before is not None:
+        now = interview.answers[question.id]
+        was = before.get(question.id)
+        what = "Answered" if was is None else "Changed" if now != was else "Not changed"
+        parts.append(f"{what}: {question.text} → {answer_label(question, now)}")
     count = len(interview.dropped)
     if count:
         these = "answer no longer applies" if count == 1 else f"{count} answers no longer apply"
@@ -151,19 +165,19 @@ def _change_notice(interview: Interview, question: Question, new: bool) -> str |
     return "\n".join(parts) or None
 
 
-def _alert_screen(console: Console, interview: Interview) -> None:
-    tier = interview.bank.tiers[0]
-    body = Text("Your answer can be a sign of a medical emergency:\n\n")
-    for rule in interview.new_emergencies():
-        body.append(f"• {rule.reason}\n")
-    body.append(f"\n{tier.action}", style="bold")
-    body.append(
-        "\n\nYou can stop now and see the advice, or carry on: no later answer can make "
-        "this less urgent."
-    )
+def _alert_screen(console: Console, alert: Alert) -> None:
+    if alert.rank == 0:
+        closing = (
+            "You can stop now and see the advice, or carry on: no later answer can make "
+            "this less urgent."
+        )
+    else:
+        closing = (
+            "Please carry on: a later answer could still make this more urgent. Your result "
+            "will list this sign with the advice."
+        )
     console.clear()
-    title = Text(f"⚠ {tier.title}")  # Text, not a markup string: the bank's words as written
-    console.print(Panel(body, title=title, title_align="left", border_style="red"))
+    console.print(advice_panel(Advice.of_alert(alert), closing, just_answered=True))
     console.print()
 
 
@@ -206,44 +220,65 @@ def _stopped(interview: Interview) -> Outcome:
 
 
 def run_interview(bank: Questionnaire, console: Console, io: PromptIO) -> Outcome:
-    """Ask until the person sees the result; KeyboardInterrupt or EOFError when they cancel."""
+    """Ask until the person sees the result; Cancelled when they cancel (Ctrl-C, Ctrl-D)."""
     interview = Interview.start(bank)
     notice: str | None = None
-    while True:
-        screen_io = replace(io, width=console.width)
-        if interview.at_review:
-            entries, header_lines = _review_screen(console, interview, notice)
-            notice = None
-            # the prompt's own line, and one spare so the terminal does not scroll
-            choice = ask_review(entries, screen_io, console.height - header_lines - 2)
-            if choice is Nav.DONE:
-                return Outcome(_score(interview))
-            interview = interview.back() if choice is Nav.BACK else interview.edit(choice)
-            continue
-        question = interview.question
-        assert question is not None
-        _question_screen(console, interview, notice)
-        notice = None
-        previous = interview.previous_answer()
-        value = ask_question(question, previous, screen_io)
-        if value is Nav.BACK:
-            if not interview.can_go_back:
-                notice = "This is the first question: there is none before it."
-            interview = interview.back()
-            continue
-        interview = interview.answer(value)
-        notice = _change_notice(interview, question, new=previous is None)
-        if interview.new_emergencies():
-            _alert_screen(console, interview)
-            progress = interview.progress
-            remaining = progress.total - progress.number + (0 if interview.at_review else 1)
-            decision = ask_after_emergency(screen_io, remaining)
-            if decision is Nav.STOP:
-                return _stopped(interview)
-            if decision is Nav.BACK:
-                interview = interview.back()
-                continue
-            interview = interview.acknowledge()
+    try:
+        while True:
+            step = _step(interview, notice, console, replace(io, width=console.width))
+            if isinstance(step, Outcome):
+                return step
+            interview, notice = step
+    except (KeyboardInterrupt, EOFError):
+        raise Cancelled(interview) from None
+
+
+def _step(
+    interview: Interview, notice: str | None, console: Console, io: PromptIO
+) -> tuple[Interview, str | None] | Outcome:
+    """One screen, the review or a question (and the alert an answer brings): the next state and
+    the notice the next screen shows, or the outcome."""
+    if interview.at_review:
+        entries, header_lines = _review_screen(console, interview, notice)
+        # the prompt's own line, and one spare so the terminal does not scroll
+        choice = ask_review(entries, io, console.height - header_lines - 2)
+        if choice is Nav.DONE:
+            return Outcome(_score(interview))
+        return (interview.back() if choice is Nav.BACK else interview.edit(choice)), None
+    question = interview.question
+    assert question is not None
+    _question_screen(console, interview, notice)
+    previous = interview.previous_answer()
+    value = ask_question(question, previous, io)
+    if value is Nav.BACK:
+        first = (
+            None
+            if interview.can_go_back
+            else "This is the first question: there is none before it."
+        )
+        return interview.back(), first
+    answered = interview.answer(value)
+    notices = [_change_notice(answered, question)]
+    news = answered.new_alert()
+    if news is not None and not answered.new_alert_raises_urgency():
+        # the person already has advice at least this urgent: note the sign, do not interrupt
+        notices += [f"Noted as a warning sign: {rule.reason}" for rule in news.rules]
+        answered = answered.acknowledge()
+    elif news is not None:
+        _alert_screen(console, news)
+        progress = answered.progress
+        remaining = progress.total - progress.number + (0 if answered.at_review else 1)
+        try:
+            decision = ask_after_alert(io, remaining, can_stop=news.rank == 0)
+        except (KeyboardInterrupt, EOFError):
+            raise Cancelled(answered) from None  # with the sign just shown
+        if decision is Nav.STOP:
+            return _stopped(answered)
+        if decision is Nav.BACK:
+            # to the question just answered (from the review, back() would be the last one)
+            return answered.reopen(question.id), None
+        answered = answered.acknowledge()
+    return answered, "\n".join(n for n in notices if n) or None
 
 
 @contextlib.contextmanager
@@ -258,7 +293,11 @@ def _alternate_screen(console: Console) -> Iterator[None]:
 def interview_command(
     questions: Path | None, fmt: ResultFormat, output: Path | None, no_color: bool
 ) -> None:
-    """`spinetriage` with no command: the interview, then the summary (and the saved result)."""
+    """`spinetriage` with no command: the interview, then the summary (and the saved result).
+
+    Advice for a warning sign always ends on the terminal's normal screen: in the summary, or
+    on its own when the result goes to a pipe or a file, or when the person cancels.
+    """
     console, io = open_terminal(no_color)
     try:
         from ..workflows import interview_bank
@@ -266,15 +305,19 @@ def interview_command(
         bank = interview_bank(questions, output)
         with _alternate_screen(console):
             outcome = run_interview(bank, console, io)
+    except Cancelled as cancelled:
+        alert = cancelled.interview.alert()
+        if alert is not None:
+            print_advice(console, Advice.of_alert(alert))
+        raise Interrupted(CANCELLED) from None
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(CANCELLED) from None
     if output is not None:
         print_summary(outcome.result, bank, console=console, note=outcome.note)
         save(outcome.result, fmt, output, bank)
-    elif fmt is ResultFormat.text:
-        print_summary(outcome.result, bank, no_color=no_color, note=outcome.note)
-    else:
-        emit(outcome.result, fmt, None, no_color, bank)
-    if output is None and console.file is not sys.stdout:
+        return
+    # the summary on the terminal, or the result on stdout and any advice on the terminal
+    emit(outcome.result, fmt, None, no_color, bank, note=outcome.note, terminal=console)
+    if console.file is not sys.stdout:
         # the prompts were on stderr because stdout is redirected: say where the result went
         console.print(f"The {fmt.name} result was written to standard output.")

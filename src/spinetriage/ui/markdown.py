@@ -6,7 +6,15 @@ import re
 
 from ..bank.model import Questionnaire
 from ..scoring.result import STOPPED_EARLY, Reason, Result
-from .wording import evidence_label, recovery_line, score_lines, subject_label
+from .wording import (
+    evidence_label,
+    made_at_text,
+    recovery_line,
+    score_lines,
+    source_keys,
+    source_text,
+    subject_label,
+)
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
@@ -17,9 +25,9 @@ def escape(text: str) -> str:
 
 
 def _reason(reason: Reason, bank: Questionnaire | None, with_answers: bool) -> list[str]:
-    flag = "red flag; " if reason.red_flag else ""
+    flag = "warning sign; " if reason.red_flag else ""
     text = f"**{escape(reason.text)}**" if reason.red_flag else escape(reason.text)
-    lines = [f"- {text} ({flag}sources: {escape(', '.join(reason.sources))})"]
+    lines = [f"- {text} ({flag}sources: {escape(source_keys(reason.sources))})"]
     if reason.evidence_note:
         lines.append(f"  - *Evidence note: {escape(reason.evidence_note)}*")
     if with_answers:
@@ -61,6 +69,8 @@ def render_markdown(result: Result, bank: Questionnaire | None = None) -> str:
         "",
         f"**Urgency: {escape(result.urgency)}.** {escape(result.action)}",
         *(f"**{escape(action)}**" for action in result.actions),
+        "",
+        f"*Made {escape(made_at_text(result.made_at))}.*",
     ]
     if result.stopped_early:
         out += ["", f"*{STOPPED_EARLY}*"]
@@ -86,16 +96,15 @@ def render_markdown(result: Result, bank: Questionnaire | None = None) -> str:
     if result.risks:
         out += ["", "## Risks to discuss", "", *(f"- {escape(r)}" for r in result.risks)]
     if result.evidence_notes:
-        out += ["", "## Evidence notes", "", *(f"- {escape(n)}" for n in result.evidence_notes)]
+        notes = [f"- {escape(n)}" for n in result.evidence_notes]
+        out += ["", "## What the evidence says", "", *notes]
     out += ["", "## Scores", "", *_scores(result)]
     if result.recovery is not None:
         out += ["", "## Recovery after surgery", "", f"- {escape(recovery_line(result.recovery))}"]
     if result.watch_for:
         out += ["", "## Watch for", "", *(f"- {escape(w)}" for w in result.watch_for)]
     out += ["", "## Sources", ""]
-    out += [
-        f"- \\[{escape(s.key)}\\] {escape(s.title)}; {escape(s.citation)}" for s in result.sources
-    ]
+    out += [f"- \\[{escape(s.key)}\\] {escape(source_text(s))}" for s in result.sources]
     out += [
         "",
         "## Please note",

@@ -17,9 +17,11 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..output_files import write_private
+from ..output_files import replaced_note, write_private
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..answers.files import RecordId
     from ..bank.model import Questionnaire
     from ..scoring.result import Result
@@ -93,9 +95,12 @@ def save(
     bank: Questionnaire | None = None,
     record_id: RecordId | None = None,
 ) -> None:
-    """Write the rendering to `output` atomically, readable only by its owner (mode 0600)."""
-    write_private(output, render(result, fmt, bank, record_id))
-    sys.stderr.write(f"Saved the {fmt.name} result to {output}\n")
+    """Write the rendering to `output` atomically, readable only by its owner (mode 0600); an
+    existing file is replaced, and the message says so."""
+    text = render(result, fmt, bank, record_id)
+    replaced = replaced_note(output)
+    write_private(output, text)
+    sys.stderr.write(f"Saved the {fmt.name} result to {output}{replaced}\n")
 
 
 def emit(
@@ -105,13 +110,46 @@ def emit(
     no_color: bool,
     bank: Questionnaire | None = None,
     record_id: RecordId | None = None,
+    note: str | None = None,
+    terminal: Console | None = None,
 ) -> None:
-    """Save to `output` (atomically, mode 0600), or print to stdout (text as the summary)."""
-    if output is not None:
-        save(result, fmt, output, bank, record_id)
-    elif fmt is ResultFormat.text:
-        from .summary import print_summary
+    """Save to `output` (atomically, mode 0600), or print to stdout (text as the summary).
 
-        print_summary(result, bank, no_color=no_color)
-    else:
-        sys.stdout.write(render(result, fmt, bank, record_id))
+    A result in an alert tier (emergency, urgent) that does not reach a terminal as the summary
+    has its advice printed on `terminal` (default: stderr) once the result is written, or
+    failed to be: whatever the format or the redirection, the person sees what to do.
+    """
+    summary_on_terminal = output is None and fmt is ResultFormat.text and is_tty(sys.stdout)
+    advice = None
+    if bank is not None and not summary_on_terminal:
+        from .alerts import Advice
+
+        advice = Advice.of_result(result, bank)
+    try:
+        if output is not None:
+            save(result, fmt, output, bank, record_id)
+        elif fmt is ResultFormat.text:
+            from .summary import print_summary
+
+            print_summary(result, bank, no_color=no_color, note=note)
+        else:
+            sys.stdout.write(render(result, fmt, bank, record_id))
+    finally:
+        # last, so that a long result on the same terminal does not push the advice away
+        if advice is not None:
+            from .alerts import print_advice
+
+            print_advice(terminal or _stderr_console(no_color), advice)
+
+
+def is_tty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):  # closed, or no file at all
+        return False
+
+
+def _stderr_console(no_color: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=no_color or None, highlight=False, emoji=False)

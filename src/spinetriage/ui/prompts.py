@@ -1,4 +1,4 @@
-"""questionary prompts for the interview: one question, the review list, the emergency choice.
+"""questionary prompts for the interview: one question, the review list, the choice after an alert.
 
 questionary has no way back to an earlier question, so every prompt here gets extra
 prompt_toolkit key bindings merged into its application: Esc (and ← where there is no text to
@@ -23,11 +23,12 @@ from prompt_toolkit.filters import to_filter
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.key_binding.key_processor import KeyPressEvent
-from prompt_toolkit.layout.containers import Window
+from prompt_toolkit.layout.containers import ScrollOffsets, Window
 from prompt_toolkit.layout.controls import BufferControl
 from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
+from prompt_toolkit.validation import ValidationError
 from questionary.prompts.common import InquirerControl
 
 from ..answers.values import InvalidValue, parse_value
@@ -42,9 +43,9 @@ class Nav(Enum):
     BACK = "back"
     #: the review screen: score the answers
     DONE = "done"
-    #: the emergency notice: stop now and show the advice
+    #: after an alert: stop now and show the advice
     STOP = "stop"
-    #: the emergency notice: carry on with the questions
+    #: after an alert: carry on with the questions
     CONTINUE = "continue"
 
 
@@ -172,13 +173,14 @@ def _choice_list(prompt: questionary.Question) -> Window:
 def _keep_messages_close(prompt: questionary.Question) -> None:
     """Show a refusal right under the prompt, not on the last line of the screen.
 
-    The input window of a prompt_toolkit prompt session grows to fill the screen, pushing the
-    validation message to the bottom: so it is with the text prompt and with the line under a
-    checkbox that says why enter was refused.
+    The input window of a prompt_toolkit prompt session, and the choice list of a select or
+    checkbox prompt, grow to fill the screen, pushing the validation message (a refused number,
+    or the line under a checkbox that says why enter was refused) to the bottom.
     """
     for window in prompt.application.layout.find_all_windows():
         content = window.content
-        if isinstance(content, BufferControl) and content.buffer.name == DEFAULT_BUFFER:
+        growing_input = isinstance(content, BufferControl) and content.buffer.name == DEFAULT_BUFFER
+        if growing_input or isinstance(content, InquirerControl):
             window.dont_extend_height = to_filter(True)
 
 
@@ -193,9 +195,15 @@ def wrap(text: str, width: int, indent: str = "  ", first: str = "") -> str:
     )
 
 
+#: columns around a question's text on its line: "? " before it, and questionary's two spaces
+#: after it (one its own, one the instruction's); one more keeps the line off the last column,
+#: where the terminal would wrap the cursor onto a blank line of its own
+PROMPT_MARGIN = 5
+
+
 def _message(question: Question, io: PromptIO) -> str:
-    # the "? " prefix takes two columns; continuation lines line up under the text
-    return wrap(question.text, io.width - 4).lstrip()
+    # continuation lines line up under the text, after the "? "
+    return wrap(question.text, io.width - PROMPT_MARGIN).lstrip()
 
 
 def _instruction(question: Question, io: PromptIO) -> str:
@@ -298,12 +306,33 @@ def _ask_number(question: Question, default: AnswerValue | None, io: PromptIO) -
         # the typed number goes on a line of its own, after the help
         instruction=_instruction(question, io) + "\n  ›",
         validate=validate,
+        # judged on enter only: a refusal stays until the person types again
+        validate_while_typing=False,
         **io.kwargs(),
     )
+    _clear_refused_text(prompt, question)
     text = _run(_add_navigation(prompt, text_entry=True))
     if text is Nav.BACK:
         return text
     return parse_value(question, text)
+
+
+def _clear_refused_text(prompt: questionary.Question, question: Question) -> None:
+    """Enter on a refused number clears the typed text and keeps the message (what is allowed)
+    under it until the person types again, so they need not delete the bad text first."""
+    bindings = KeyBindings()
+
+    @bindings.add("enter", eager=True)
+    def _submit(event: KeyPressEvent) -> None:
+        buffer = event.current_buffer
+        problem = number_problem(question, buffer.text)
+        if problem is None:
+            buffer.validate_and_handle()
+            return
+        buffer.text = ""  # clears the message too: set it again below
+        buffer.validation_error = ValidationError(cursor_position=0, message=problem)
+
+    _add_bindings(prompt, bindings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,27 +343,31 @@ class ReviewEntry:
     answer: str
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)].rstrip() + "…"
+def review_lines(entries: Sequence[ReviewEntry], width: int) -> list[tuple[str | None, list[str]]]:
+    """(question id or None for a section heading, its lines) that fit in `width` columns.
 
-
-def review_lines(entries: Sequence[ReviewEntry], width: int) -> list[tuple[str | None, str]]:
-    """(question id or None for a section heading, line) pairs that fit in `width` columns."""
-    answer_width = min(max((len(e.answer) for e in entries), default=0), width // 3)
-    text_width = width - answer_width - 2
-    lines: list[tuple[str | None, str]] = []
+    The question wraps in its column and the answer in the next, side by side: nothing is cut.
+    """
+    answer_width = max(min(max((len(e.answer) for e in entries), default=0), width // 3), 1)
+    text_width = max(width - answer_width - 2, 1)
+    lines: list[tuple[str | None, list[str]]] = []
     section = None
     for entry in entries:
         if entry.section != section:
             section = entry.section
-            lines.append((None, f"── {section} "))
-        lines.append(
-            (
-                entry.question_id,
-                f"{_fit(entry.text, text_width):<{text_width}}  {_fit(entry.answer, answer_width)}",
-            )
-        )
+            lines.append((None, [f"── {section} "]))
+        question = textwrap.wrap(entry.text, text_width, break_on_hyphens=False) or [""]
+        answer = textwrap.wrap(entry.answer, answer_width, break_on_hyphens=False) or [""]
+        rows = max(len(question), len(answer))
+        question += [""] * (rows - len(question))
+        answer += [""] * (rows - len(answer))
+        shown = [f"{q:<{text_width}}  {a}".rstrip() for q, a in zip(question, answer, strict=True)]
+        lines.append((entry.question_id, shown))
     return lines
+
+
+#: questionary's pointer column (" » " or three spaces) before every choice
+POINTER_WIDTH = 3
 
 
 def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | None = None) -> Any:
@@ -344,12 +377,14 @@ def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | 
     screen's header stays in view and the list scrolls under it.
     """
     choices: list[questionary.Choice] = [questionary.Choice("See my result", Nav.DONE)]
-    # 3 columns for questionary's pointer
-    for question_id, line in review_lines(entries, io.width - 4):
+    # continuation lines line up under the first, after the pointer's column
+    indent = "\n" + " " * POINTER_WIDTH
+    rows = review_lines(entries, io.width - POINTER_WIDTH - 1)
+    for question_id, lines in rows:
         if question_id is None:
-            choices.append(questionary.Separator(line))
+            choices.append(questionary.Separator(indent.join(lines)))
         else:
-            choices.append(questionary.Choice(line, question_id))
+            choices.append(questionary.Choice(indent.join(lines), question_id))
     choices.append(questionary.Choice("See my result", Nav.DONE))
     prompt = questionary.select(
         "Check your answers. Choose one to change it, or see your result.",
@@ -358,25 +393,34 @@ def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | 
         use_jk_keys=False,
         **io.kwargs(),
     )
+    window = _choice_list(prompt)
     if list_height is not None:
-        _choice_list(prompt).height = Dimension(max=max(list_height, 3))
+        window.height = Dimension(max=max(list_height, 3))
+    # the list scrolls to the pointer's line: keep the rest of a wrapped answer in view too
+    tallest = max((len(lines) for _, lines in rows), default=1)
+    window.scroll_offsets = ScrollOffsets(bottom=tallest - 1)
     return _run(_add_navigation(prompt, text_entry=False))
 
 
-def ask_after_emergency(io: PromptIO, remaining: int) -> Any:
-    """Stop now (Nav.STOP), carry on (Nav.CONTINUE) or go back to change the answer."""
+def ask_after_alert(io: PromptIO, remaining: int, can_stop: bool = True) -> Any:
+    """After a warning sign: stop now (Nav.STOP, only if `can_stop`), carry on (Nav.CONTINUE) or
+    go back to change the answer (Nav.BACK).
+
+    Stopping is offered only for the most urgent tier, where no later answer can make the
+    result more urgent; after a less urgent sign, carrying on is the first choice, since a later
+    answer could still make it an emergency.
+    """
+    carry_on = questionary.Choice(
+        f"Carry on with the questions (about {remaining} more)"
+        if remaining
+        else "Carry on to the review of my answers",
+        Nav.CONTINUE,
+    )
+    stop = questionary.Choice("Stop here and see what to do now", Nav.STOP)
+    back = questionary.Choice("Go back: I did not mean that answer", Nav.BACK)
     prompt = questionary.select(
         "What would you like to do?",
-        choices=[
-            questionary.Choice("Stop here and see what to do now", Nav.STOP),
-            questionary.Choice(
-                f"Carry on with the questions (about {remaining} more)"
-                if remaining
-                else "Carry on to the review of my answers",
-                Nav.CONTINUE,
-            ),
-            questionary.Choice("Go back: I did not mean that answer", Nav.BACK),
-        ],
+        choices=[stop, carry_on, back] if can_stop else [carry_on, back],
         instruction=" ",
         use_jk_keys=False,
         **io.kwargs(),

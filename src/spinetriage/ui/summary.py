@@ -23,7 +23,16 @@ from rich.text import Text
 from ..bank.model import Questionnaire
 from ..conditions.values import AnswerValue
 from ..scoring.result import Reason, Result
-from .wording import evidence_label, number_text, recovery_line, score_lines, subject_label
+from .wording import (
+    evidence_label,
+    made_at_text,
+    number_text,
+    recovery_line,
+    score_lines,
+    source_keys,
+    source_text,
+    subject_label,
+)
 
 URGENCY_STYLES = (
     "bold white on red",
@@ -64,25 +73,36 @@ def _headline(result: Result, note: str | None) -> Panel:
     if note:
         body.append(f"\n\n{note}", style="italic")
     border = rung_colour(result.urgency_rank)
-    return Panel(body, title="spinetriage result", title_align="left", border_style=border)
+    return Panel(
+        body,
+        title="spinetriage result",
+        title_align="left",
+        subtitle=Text(f"made {made_at_text(result.made_at)}"),
+        subtitle_align="right",
+        border_style=border,
+    )
 
 
 def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=1)
     grid.add_column(width=1)
-    grid.add_column(no_wrap=True, overflow="ellipsis")
-    grid.add_column(no_wrap=True, overflow="ellipsis")
+    grid.add_column()  # the tier's title: it wraps rather than being cut
+    grid.add_column(no_wrap=True)
     grid.add_column()  # wraps: "also matched, if you change your mind" is said in full
-    grid.add_row("", "", Text("most urgent", style="dim"), "", "")
+
+    def title(text: str, style: str = "") -> Padding:
+        # one space more after the title: every urgency has at least two before it
+        return Padding(Text(text, style=style), (0, 1, 0, 0))
+
+    grid.add_row("", "", Text("most urgent", style="dim"))
     for rank, tier in enumerate(bank.tiers):
         rung = Text("┃", style=rung_colour(rank))
         if tier.id == result.tier:
-            style = urgency_style(rank)
             grid.add_row(
                 rung,
                 Text("▶", style="bold"),
-                Text(tier.title, style=style),
+                title(tier.title, urgency_style(rank)),
                 Text(tier.urgency, style="bold"),
                 Text("◀ you are here", style="bold"),
             )
@@ -92,13 +112,11 @@ def _ladder(result: Result, bank: Questionnaire) -> RenderableType:
                 if tier.id in result.set_aside_tiers
                 else "also matched"
             )
-            grid.add_row(rung, "·", Text(tier.title), Text(tier.urgency), Text(also, style="dim"))
+            grid.add_row(rung, "·", title(tier.title), Text(tier.urgency), Text(also, style="dim"))
         else:
-            grid.add_row(
-                rung, "", Text(tier.title, style="dim"), Text(tier.urgency, style="dim"), ""
-            )
-    grid.add_row("", "", Text("least urgent", style="dim"), "", "")
-    return Padding(grid, (0, 0, 0, 1))
+            grid.add_row(rung, "", title(tier.title, "dim"), Text(tier.urgency, style="dim"))
+    grid.add_row("", "", Text("least urgent", style="dim"))
+    return grid
 
 
 def _value_text(value: AnswerValue | None) -> str:
@@ -115,8 +133,8 @@ def _value_text(value: AnswerValue | None) -> str:
 
 
 class _AnswerLines:
-    """Question and answer on one line, the question shortened to fit the width; an answer too
-    long for that gets a line of its own under its question."""
+    """Each question with its answer beside it, the question wrapping in its column (nothing is
+    cut); an answer too long to sit beside its question goes on lines of its own under it."""
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         self.rows = rows
@@ -126,21 +144,20 @@ class _AnswerLines:
             return
         width = options.max_width
         short = [answer for _, answer in self.rows if len(answer) <= MAX_ANSWER_WIDTH]
-        answer_width = max((len(a) for a in short), default=0)
-        question_width = max(min(max(len(q) for q, _ in self.rows), width - answer_width - 2), 8)
+        answer_width = max(map(len, short), default=0)
+        widest = max(len(question) for question, _ in self.rows)
+        question_width = max(min(widest, width - answer_width - 2), 8)
         for question, answer in self.rows:
-            line = Text(_shorten(question, question_width), style="dim")
-            if len(answer) <= MAX_ANSWER_WIDTH:
-                line.pad_right(question_width - line.cell_len + 2)
-                line.append(answer, style="bold")
-                yield line
-            else:
-                yield Text(_shorten(question, width), style="dim")
+            if len(answer) > MAX_ANSWER_WIDTH:
+                yield Text(question, style="dim")
                 yield Padding(Text(answer, style="bold"), (0, 0, 0, 4))
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+                continue
+            # one grid a row, with the same column widths: the answers line up
+            row = Table.grid(padding=(0, 2))
+            row.add_column(width=question_width, style="dim")
+            row.add_column(width=answer_width, style="bold")
+            row.add_row(Text(question), Text(answer))
+            yield row
 
 
 def _evidence(reason: Reason, bank: Questionnaire | None) -> _AnswerLines:
@@ -163,8 +180,8 @@ def _reason_rows(
     for reason in reasons:
         marker = Text("⚠", style="bold red") if reason.red_flag else Text("•")
         head = Text(reason.text, style="bold" if reason.red_flag else "")
-        label = "red flag; " if reason.red_flag else ""
-        head.append(f" ({label}sources: {', '.join(reason.sources)})", style="dim")
+        label = "warning sign; " if reason.red_flag else ""
+        head.append(f" ({label}sources: {source_keys(reason.sources)})", style="dim")
         if reason.evidence_note:
             head.append("\nEvidence note: ", style="bold italic")
             head.append(reason.evidence_note, style="italic")
@@ -212,7 +229,10 @@ def _options(result: Result) -> list[RenderableType]:
     if result.risks:
         parts += [_heading("Risks to discuss"), _bullets(result.risks)]
     if result.evidence_notes:
-        parts += [_heading("Evidence notes"), _bullets(result.evidence_notes, style="italic")]
+        parts += [
+            _heading("What the evidence says"),
+            _bullets(result.evidence_notes, style="italic"),
+        ]
     return parts
 
 
@@ -238,9 +258,7 @@ def _scores(result: Result) -> list[RenderableType]:
 
 
 def _sources(result: Result) -> Table:
-    return _bullets(
-        Text.assemble(f"[{s.key}] ", (f"{s.title}; {s.citation}", "dim")) for s in result.sources
-    )
+    return _bullets(Text.assemble(f"[{s.key}] ", (source_text(s), "dim")) for s in result.sources)
 
 
 def summary_renderable(
