@@ -200,3 +200,15 @@ def test_scoring_a_loaded_bank_never_imports_the_yaml_reading() -> None:
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "conservative\n", "")
+
+
+def test_modules_stay_small_and_the_top_level_shows_the_packages() -> None:
+    """At most 10 modules beside the subpackages, none over 450 lines (issue 15)."""
+    top_level = [path.name for path in PACKAGE.glob("*.py")]
+    assert len(top_level) <= 10, sorted(top_level)
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 450
+    }
+    assert long == {}

@@ -155,9 +155,9 @@ def test_invalid_answers_still_report_a_red_flag(tmp_path: Path) -> None:
         f"spinetriage: {path}: question 'pain_now': 12 is out of range; allowed: whole number "
         "0–10\n"
         "spinetriage: not scored, but the valid answers hold a red flag: Numbness around the "
-        "genitals, back passage or inner buttocks can mean cauda equina syndrome: pressure on the "
-        "nerves at the bottom of the spine. Go to an emergency department now; an MRI scan is "
-        "needed within hours.\n"
+        "genitals, back passage or inner buttocks can mean pressure on the nerves at the bottom "
+        "of the spine (cauda equina syndrome). Go to an emergency department now; an MRI scan "
+        "is needed within hours.\n"
     )
 
 

@@ -88,6 +88,23 @@ def test_a_refused_tick_is_explained_under_the_question(
     assert last_choice < message <= last_choice + 2, "\n".join(rows)
 
 
+@pytest.mark.parametrize("columns", [80, 100])
+def test_a_long_choice_wraps_under_itself(
+    spawn: list[pexpect.spawn], bank: Questionnaire, columns: int
+) -> None:
+    # "A significant injury (for example a road accident, ...)" is 90 characters
+    path = path_of(bank, BASELINE)
+    at = [q.id for q in path].index("rf_trauma")
+    child = start(spawn, columns=columns)
+    answer(child, path[:at], BASELINE_KEYS[:at])
+    label = bank.question("rf_trauma").choice("significant")
+    assert label is not None
+    rows = settle(child, lambda rows: any("down stairs)" in r for r in rows))
+    shown = " ".join(r.strip() for r in rows[row_with(rows, "A significant injury") :][:2])
+    assert label.label in shown
+    assert all(len(r.rstrip()) <= columns for r in rows)
+
+
 def test_a_refused_number_is_cleared_and_explained(
     spawn: list[pexpect.spawn], bank: Questionnaire
 ) -> None:

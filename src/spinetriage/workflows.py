@@ -1,4 +1,4 @@
-"""What the commands do, as core functions that return data; cli.py parses and prints.
+"""What the commands do, as core functions that return data; cli/ parses and prints.
 
 - `score_answer_file`: the answer file checked against the bank and scored, with the answers
   that were given but not used as warnings (`Problem`s the command line prints) and the file's

@@ -201,6 +201,17 @@ def wrap(text: str, width: int, indent: str = "  ", first: str = "") -> str:
 PROMPT_MARGIN = 5
 
 
+#: columns before a choice's label: questionary's pointer (" » " or three spaces), and in a
+#: tick list also the tick
+POINTER_WIDTH = 3
+CHECKBOX_WIDTH = 5
+
+
+def choice_title(label: str, io: PromptIO, lead: int) -> str:
+    """A choice's label wrapped to the screen, its lines under its first: never cut off."""
+    return ("\n" + " " * lead).join(textwrap.wrap(label, width=io.width - lead - 1) or [label])
+
+
 def _message(question: Question, io: PromptIO) -> str:
     # continuation lines line up under the text, after the "? "
     return wrap(question.text, io.width - PROMPT_MARGIN).lstrip()
@@ -231,7 +242,10 @@ def ask_question(question: Question, default: AnswerValue | None, io: PromptIO) 
         choices = [questionary.Choice("Yes", True), questionary.Choice("No", False)]
         extra: dict[str, object] = {"y": True, "n": False}
     else:
-        choices = [questionary.Choice(c.label, c.code) for c in question.choices]
+        choices = [
+            questionary.Choice(choice_title(c.label, io, POINTER_WIDTH), c.code)
+            for c in question.choices
+        ]
         extra = {}
     prompt = questionary.select(
         _message(question, io),
@@ -262,7 +276,10 @@ def multi_problem(question: Question, codes: Sequence[str]) -> str | None:
 def _ask_multi(question: Question, default: AnswerValue | None, io: PromptIO) -> Any:
     ticked = default if isinstance(default, frozenset) else frozenset()
     choices = [
-        questionary.Choice(c.label, c.code, checked=c.code in ticked) for c in question.choices
+        questionary.Choice(
+            choice_title(c.label, io, CHECKBOX_WIDTH), c.code, checked=c.code in ticked
+        )
+        for c in question.choices
     ]
 
     def validate(codes: list[str]) -> bool | str:
@@ -364,10 +381,6 @@ def review_lines(entries: Sequence[ReviewEntry], width: int) -> list[tuple[str |
         shown = [f"{q:<{text_width}}  {a}".rstrip() for q, a in zip(question, answer, strict=True)]
         lines.append((entry.question_id, shown))
     return lines
-
-
-#: questionary's pointer column (" » " or three spaces) before every choice
-POINTER_WIDTH = 3
 
 
 def ask_review(entries: Sequence[ReviewEntry], io: PromptIO, list_height: int | None = None) -> Any:
