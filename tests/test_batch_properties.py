@@ -116,7 +116,7 @@ def test_compiled_conditions_agree_with_the_tree_walker(answers: dict[str, Any])
         assert compile_condition(condition)(facts) is evaluate(condition, facts), condition
     scores = SimpleNamespace(**{name: facts.get(name) for name in DERIVED_SCORES})
     questions = {k: v for k, v in facts.items() if k not in DERIVED_SCORES}
-    expected = [r for r in BANK.rules if evaluate(r.when, facts)]
+    expected = tuple(r for r in BANK.rules if evaluate(r.when, facts))
     assert MATCHING_RULES(questions, scores) == expected
 
 

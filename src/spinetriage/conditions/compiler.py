@@ -7,20 +7,24 @@ Every subject, value and item is passed in as a named constant (`_0`, `_1`, ...)
 or a code can hold any character without changing what runs.
 
 - `compile_condition(c)`: one predicate, answers -> bool (a question's `when`, a rule's `when`).
-- `compile_selection(pairs)`: one function for many conditions, (answers, Scores) -> the items
-  whose condition holds, in order; each definition (`ref`) they use is tested once per call.
-  This is how a bank's rules are matched: about three times faster than one predicate per rule.
+- `compile_selection(pairs)`: one `Selection` for many conditions, (answers, Scores) -> the
+  items whose condition holds, in order; each definition (`ref`) they use is tested once per
+  call. This is how a bank's rules are matched: about three times faster than one predicate per
+  rule. The generated code only sets one bit per condition that holds; few combinations of
+  bits occur in practice, so the tuple of items for each is built once and looked up after.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from .tree import All, Any_, Condition, Leaf, Not, Op, Predicate, Ref, leaf_holds, leaves
 from .values import Answers
 
 T = TypeVar("T")
+#: combinations of items remembered by a Selection; past this many, new ones are not kept
+CHOSEN_KEPT = 4096
 
 
 def compile_condition(condition: Condition) -> Predicate:
@@ -33,25 +37,49 @@ def compile_condition(condition: Condition) -> Predicate:
     return predicate
 
 
-def compile_selection(
-    pairs: Sequence[tuple[T, Condition]],
-) -> Callable[[Answers, object], list[T]]:
-    """`select(answers, scores)`: the items whose condition holds, in the order given.
+def compile_selection(pairs: Sequence[tuple[T, Condition]]) -> Selection[T]:
+    """The `Selection` of the items whose condition holds, in the order given.
 
     Conditions read questions from `answers` and a score (`{score: NAME, ...}`) as the attribute
     NAME of `scores` (None: unknown, like an unanswered question), so scoring need not merge the
     two; `evaluate` sees them merged into one mapping.
     """
     source = _Source(share_definitions=True, separate_scores=True)
-    tests = [(source.constant(item), source.expression(condition)) for item, condition in pairs]
+    tests = [source.expression(condition) for _, condition in pairs]
     body = [
         *source.definition_lines,
-        "found = []",
-        *(f"if {test}: found.append({item})" for item, test in tests),
+        "found = 0",
+        *(f"if {test}: found |= {1 << bit}" for bit, test in enumerate(tests)),
         "return found",
     ]
-    select: Callable[[Answers, object], list[T]] = source.function("select", body)
-    return select
+    mask: Callable[[Answers, object], int] = source.function("mask", body)
+    return Selection(mask, tuple(item for item, _ in pairs))
+
+
+class Selection(Generic[T]):
+    """`selection(answers, scores)`: the items whose condition holds, as a tuple in order.
+
+    `mask(answers, scores)` is the same as an int, bit i set when item i's condition holds: a
+    key for what callers work out once per combination (`items(mask)` turns it into items).
+    """
+
+    __slots__ = ("_chosen", "_items", "mask")
+
+    def __init__(self, mask: Callable[[Answers, object], int], items: tuple[T, ...]) -> None:
+        self.mask = mask
+        self._items = items
+        self._chosen: dict[int, tuple[T, ...]] = {}
+
+    def __call__(self, answers: Answers, scores: object) -> tuple[T, ...]:
+        return self.items(self.mask(answers, scores))
+
+    def items(self, mask: int) -> tuple[T, ...]:
+        chosen = self._chosen.get(mask)
+        if chosen is None:
+            chosen = tuple(item for bit, item in enumerate(self._items) if mask >> bit & 1)
+            if len(self._chosen) < CHOSEN_KEPT:
+                self._chosen[mask] = chosen
+        return chosen
 
 
 class _Source:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import attrgetter
 
 from ..answers.validation import AnswerSet, validate_answers
 from ..bank.model import Questionnaire, Rule, Tier
@@ -28,7 +27,6 @@ from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
 from .scores import Scores
 
-_tier_of = attrgetter("tier")
 #: answers no rule matches (`check` does not yet prove that the rules cover every answer set)
 NO_TIER = (
     "no rule of the bank matches these answers, so they have no tier and were not scored "
@@ -60,11 +58,10 @@ def decide(
 ) -> Decision:
     """Scores and matching rules for validated answers (`matcher`: the bank's, kept for speed)."""
     matcher = rule_matcher(bank) if matcher is None else matcher
-    scores, rules = matcher.match(bank, answers)
+    scores, rules, tiers = matcher.match_tiers(bank, answers)
     if not rules:
         # the bank's gap, found on these answers: they cannot be scored, the next set may be
         raise AnswerError([Problem(message=NO_TIER)])
-    tiers = tuple(sorted(set(map(_tier_of, rules)), key=matcher.tier_rank.__getitem__))
     return Decision(scores, rules, tiers, _set_aside(bank, tiers, answers, scores))
 
 

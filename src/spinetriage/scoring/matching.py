@@ -14,12 +14,12 @@ three places alike:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from ..bank.model import Questionnaire, Rule
 from ..bank.score_vocabulary import DERIVED_SCORES
-from ..conditions.compiler import compile_selection
+from ..conditions.compiler import CHOSEN_KEPT, Selection, compile_selection
 from ..conditions.tree import Leaf, leaf_holds, truth
 from ..conditions.values import Answers
 from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
@@ -31,15 +31,32 @@ class RuleMatcher:
 
     scales: ScaleQuestions
     #: (answers, scores) -> the rules whose condition holds, in bank order
-    select: Callable[[Answers, Scores], list[Rule]]
+    select: Selection[Rule]
     tier_rank: dict[str, int]
     #: for each derived score, the questions it is made from
     score_inputs: dict[str, frozenset[str]]
+    #: the rules and their tiers (most urgent first) per combination of rules that held
+    _matched: dict[int, tuple[tuple[Rule, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     def match(self, bank: Questionnaire, answers: Answers) -> tuple[Scores, tuple[Rule, ...]]:
         """The scores of these answers and the rules that hold on them, in bank order."""
         scores = compute_scores(bank, answers, self.scales)
-        return scores, tuple(self.select(answers, scores))
+        return scores, self.select(answers, scores)
+
+    def match_tiers(
+        self, bank: Questionnaire, answers: Answers
+    ) -> tuple[Scores, tuple[Rule, ...], tuple[str, ...]]:
+        """`match`, with the tiers of the rules that hold, most urgent first."""
+        scores = compute_scores(bank, answers, self.scales)
+        mask = self.select.mask(answers, scores)
+        matched = self._matched.get(mask)
+        if matched is None:
+            rules = self.select.items(mask)
+            tiers = tuple(sorted({rule.tier for rule in rules}, key=self.tier_rank.__getitem__))
+            matched = rules, tiers
+            if len(self._matched) < CHOSEN_KEPT:
+                self._matched[mask] = matched
+        return scores, *matched
 
 
 #: matchers of the banks used lately; a bank is frozen, so its matcher never goes stale
