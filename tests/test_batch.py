@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from spinetriage.batch.run import BatchOptions, BatchSummary, run_batch
+from spinetriage.batch.run import BatchOptions, run_batch
+from spinetriage.batch.sink import BatchSummary
 from spinetriage.batch.writers import neutralise
 from spinetriage.errors import ExitCode, InputFileError
 from spinetriage.scoring.decision import triage

@@ -3,7 +3,8 @@
 `reader` streams the CSV (decoding, the header, records with their lines); `layout` reads the
 header against the bank (which column answers which question); `rows` checks and scores one
 row; `writers` renders rows as CSV, JSON lines or FHIR NDJSON, and the errors file; `run` ties
-them together and returns a `BatchSummary`; `template` writes the header batch input expects,
+them together (in worker processes with `parallel`; `sink` counts) and returns a
+`BatchSummary`; `template` writes the header batch input expects,
 with synthetic examples. Everything is imported on first use, so the command line can name the
 formats without importing the scoring core.
 """
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
     from .layout import DEFAULT_ID_COLUMN, Layout, read_layout
     from .reader import CsvSource, Record
     from .rows import RowOutcome, RowScorer
-    from .run import BatchOptions, BatchSummary, Progress, run_batch
+    from .run import BatchOptions, Progress, run_batch
+    from .sink import BatchSummary
     from .template import BASELINE, template_rows, usable_examples, write_template
     from .writers import BatchFormat, ErrorRows, neutralise
 
@@ -48,7 +50,8 @@ _MODULES = {
     "layout": ("DEFAULT_ID_COLUMN", "Layout", "read_layout"),
     "reader": ("CsvSource", "Record"),
     "rows": ("RowOutcome", "RowScorer"),
-    "run": ("BatchOptions", "BatchSummary", "Progress", "run_batch"),
+    "run": ("BatchOptions", "Progress", "run_batch"),
+    "sink": ("BatchSummary",),
     "template": ("BASELINE", "template_rows", "usable_examples", "write_template"),
     "writers": ("BatchFormat", "ErrorRows", "neutralise"),
 }

@@ -5,7 +5,9 @@ optional progress display; `run_batch` returns a `BatchSummary` for the closing 
 
 Guarantees: rows in = rows out (a bad row appears with status `error`); memory stays flat (one
 row at a time, bounded caches); an output file is written to a temporary file and renamed only
-when every row is done, so an interrupted run leaves no file that looks complete.
+when every row is done, so an interrupted run leaves no file that looks complete. With
+`jobs` > 1 the rows are scored in worker processes (parallel.py) and the output is the same,
+byte for byte.
 """
 
 from __future__ import annotations
@@ -13,24 +15,29 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Protocol
 
 from ..answers.values import shown_value
 from ..bank.model import Questionnaire
-from ..errors import ExitCode, InputFileError, Interrupted
+from ..errors import InputFileError, Interrupted, InvalidArgument
 from ..fhir.identity import check_id_system
 from ..output_files import atomic_writer, refuse_overwriting
 from .layout import Layout, read_layout
-from .reader import CsvSource
-from .rows import RowOutcome, RowScorer
+from .parallel import Workers, can_fork
+from .reader import CsvSource, Record
+from .rows import RowScorer
+from .sink import BatchSummary, RowSink
 from .writers import BatchContext, BatchFormat, ErrorRows
 
 #: how many rows pass between two progress updates
 PROGRESS_EVERY = 500
+#: rows per chunk sent to a worker process (--jobs): large enough that sending it costs little
+#: next to scoring it, small enough that the progress bar moves and Ctrl-C stops at once
+CHUNK_ROWS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,29 +51,10 @@ class BatchOptions:
     encoding: str | None = None
     #: the system of the record ids (an absolute URI), for FHIR identifiers
     id_system: str | None = None
-
-
-FLAGGED_LINES_SHOWN = 10
-
-
-@dataclass(slots=True)
-class BatchSummary:
-    rows: int = 0
-    errors: int = 0
-    #: scored rows per tier
-    tiers: Counter[str] = field(default_factory=Counter)
-    #: lines of refused rows whose valid answers hold a red flag (the first few)
-    flagged_errors: list[int] = field(default_factory=list)
-    flagged_error_count: int = 0
-
-    def flag_error(self, line: int) -> None:
-        self.flagged_error_count += 1
-        if len(self.flagged_errors) < FLAGGED_LINES_SHOWN:
-            self.flagged_errors.append(line)
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return ExitCode.INVALID if self.errors else ExitCode.OK
+    #: processes scoring rows; 1 scores them in this process (`parallel.available_cores()`)
+    jobs: int = 1
+    #: rows per chunk sent to a worker (only a test would change it)
+    chunk_rows: int = CHUNK_ROWS
 
 
 class Progress(Protocol):
@@ -87,54 +75,120 @@ def run_batch(
     fmt = BatchFormat[options.format]
     id_system = check_id_system(options.id_system)
     _refuse_same_file(options)
+    if options.jobs < 1:
+        raise InvalidArgument(f"jobs must be 1 or more, not {options.jobs}")
     summary = BatchSummary()
     try:
         with CsvSource(options.input, options.encoding) as source:
             layout = read_layout(bank, source.header, source.name, options.id_column)
             _unknown_columns(layout, source.name, options.strict, warn)
             scorer = RowScorer(bank, layout, fmt.full_result, strict_version=options.strict)
-            versions_seen: set[str] = set()
             with _opened(options.output) as out, _opened(options.errors) as errors_out:
                 context = BatchContext(bank, layout.id_column, id_system)
-                writer = fmt.open(out or sys.stdout, context)
-                errors = ErrorRows(errors_out, layout.id_column) if errors_out else None
-                if progress is not None:
-                    progress.start(source.total_bytes())
-                for record in source.records():
-                    outcome = scorer.score(record)
-                    if outcome.form_version and outcome.form_version not in versions_seen:
-                        versions_seen.add(outcome.form_version)
-                        _other_version(outcome, bank, source.name, options.strict, warn)
-                    writer.write(outcome)
-                    summary.rows += 1
-                    if outcome.decision is None:
-                        summary.errors += 1
-                        if outcome.red_flags:
-                            summary.flag_error(outcome.line)
-                        if errors is not None:
-                            errors.write(outcome)
-                    else:
-                        summary.tiers[outcome.decision.tier] += 1
-                    if progress is not None and summary.rows % PROGRESS_EVERY == 0:
-                        progress.update(summary.rows, source.bytes_read())
-                if progress is not None:
-                    progress.update(summary.rows, source.total_bytes())
+                stream = out or sys.stdout
+                sink = RowSink(
+                    fmt.open(stream, context),
+                    ErrorRows(errors_out, layout.id_column) if errors_out else None,
+                    summary,
+                )
+                warn_versions = _version_warner(bank, source.name, options.strict, warn)
+                scoring = _Scoring(source, sink, warn_versions, progress)
+                records = source.records()
+                # workers start only for more than one chunk of rows (and one process reads no
+                # row ahead: piped rows come out as they go in)
+                parallel = options.jobs > 1 and can_fork()
+                first = list(islice(records, options.chunk_rows)) if parallel else []
+                if parallel and len(first) == options.chunk_rows:
+                    with Workers(options.jobs, scorer, fmt, context, layout.id_column) as workers:
+                        chunks = _chunks(chain(first, records), options.chunk_rows)
+                        scoring.in_workers(workers, chunks, stream, errors_out)
+                else:
+                    scoring.here(scorer, chain(first, records))
     except KeyboardInterrupt:
         # the output files were removed on the way out (atomic_writer)
         raise Interrupted(_interrupted(options, summary.rows)) from None
     return summary
 
 
-def _other_version(
-    outcome: RowOutcome, bank: Questionnaire, source: str, strict: bool, warn: Callable[[str], None]
-) -> None:
+class _Scoring:
+    """Rows scored here or in workers, passed on in order, with the progress and the warnings."""
+
+    def __init__(
+        self,
+        source: CsvSource,
+        sink: RowSink,
+        warn_versions: Callable[[list[tuple[int, str]]], None],
+        progress: Progress | None,
+    ) -> None:
+        self.source = source
+        self.sink = sink
+        self.warn_versions = warn_versions
+        self.progress = progress
+
+    def here(self, scorer: RowScorer, records: Iterator[Record]) -> None:
+        sink, summary, progress = self.sink, self.sink.summary, self.progress
+        self._start()
+        for record in records:
+            sink.take(scorer.score(record))
+            if sink.new_versions:
+                self.warn_versions(sink.new_versions)
+                sink.new_versions.clear()
+            if progress is not None and summary.rows % PROGRESS_EVERY == 0:
+                progress.update(summary.rows, self.source.bytes_read())
+        self._end()
+
+    def in_workers(
+        self,
+        workers: Workers,
+        chunks: Iterator[list[Record]],
+        output: IO[str],
+        errors: IO[str] | None,
+    ) -> None:
+        summary = self.sink.summary
+        # the workers are forked by now: the progress bar's thread may start
+        self._start()
+        for chunk in workers.score(chunks):
+            summary.add(chunk.summary)
+            output.write(chunk.output)
+            if errors is not None:
+                errors.write(chunk.errors)
+            self.warn_versions(chunk.new_versions)
+            if self.progress is not None:
+                self.progress.update(summary.rows, self.source.bytes_read())
+        self._end()
+
+    def _start(self) -> None:
+        if self.progress is not None:
+            self.progress.start(self.source.total_bytes())
+
+    def _end(self) -> None:
+        if self.progress is not None:
+            self.progress.update(self.sink.summary.rows, self.source.total_bytes())
+
+
+def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    while chunk := list(islice(records, size)):
+        yield chunk
+
+
+def _version_warner(
+    bank: Questionnaire, source: str, strict: bool, warn: Callable[[str], None]
+) -> Callable[[list[tuple[int, str]]], None]:
     """Said once per version: rows of another version of the form may not fit this bank."""
     what = "refused" if strict else "scored with this bank (--strict refuses them)"
-    warn(
-        f"warning: {source}: line {outcome.line}: the form version is "
-        f"{shown_value(outcome.form_version)}, not the bank's {shown_value(bank.version)}: "
-        f"rows of that version are {what}"
-    )
+    seen: set[str] = set()
+
+    def warn_new(versions: list[tuple[int, str]]) -> None:
+        for line, version in versions:
+            if version not in seen:
+                seen.add(version)
+                warn(
+                    f"warning: {source}: line {line}: the form version is "
+                    f"{shown_value(version)}, not the bank's {shown_value(bank.version)}: "
+                    f"rows of that version are {what}"
+                )
+
+    return warn_new
 
 
 def _interrupted(options: BatchOptions, rows: int) -> str:

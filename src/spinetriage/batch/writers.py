@@ -183,9 +183,8 @@ class FhirLines:
     name the row's record id, so a reader can match lines to records without counting."""
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
-        from datetime import datetime, timezone
-
         from ..answers.files import RecordId
+        from ..clock import now
         from ..fhir import RefusedRows, identifier, result_bundle
         from ..forms.exports import CHECKBOX_SEPARATOR
 
@@ -201,7 +200,8 @@ class FhirLines:
         self._question_of = {q.id.lower(): q.id for q in context.bank.questions}
         self._separator = CHECKBOX_SEPARATOR
         # one authored time for the run: every row of an export was scored at the same moment
-        self._authored = datetime.now(timezone.utc)
+        # (the one clock: SPINETRIAGE_NOW fixes it, so a run can be repeated byte for byte)
+        self._authored = now()
 
     def write(self, outcome: RowOutcome) -> None:
         record_id = (

@@ -350,12 +350,25 @@ def batch(
             "--encoding", help="The file's encoding [default: UTF-8, with or without BOM]."
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes scoring rows [default: the machine's cores for a file, 1 for stdin, "
+            "so piped rows come out as they go in].",
+            show_default=False,
+        ),
+    ] = None,
     questions: QuestionsOption = None,
     no_color: NoColorOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Score every row of a CSV file; exit 0 all scored, 1 some rows are errors, 2 unusable."""
     from ..bank.loader import load_questionnaire
+    from ..batch.parallel import available_cores
+    from ..batch.reader import STDIN
     from ..batch.run import BatchOptions, run_batch
     from ..errors import Interrupted
     from ..output_files import replaced_note
@@ -366,7 +379,15 @@ def batch(
     replaced = {path: replaced_note(path) for path in (output, errors) if path is not None}
     id_system = id_system if id_system is not None else settings.id_system
     options = BatchOptions(
-        input_file, output, fmt.name, errors, id_column, strict, encoding, id_system
+        input_file,
+        output,
+        fmt.name,
+        errors,
+        id_column,
+        strict,
+        encoding,
+        id_system,
+        jobs=jobs if jobs is not None else 1 if input_file == STDIN else available_cores(),
     )
     try:
         with progress_display(settings.no_color) as progress:

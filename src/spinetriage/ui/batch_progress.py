@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..bank.model import Questionnaire
-from ..batch.run import BatchSummary
+from ..batch.sink import BatchSummary
 from ..errors import escape_controls
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ def progress_display(no_color: bool = False) -> Iterator[BatchProgress | None]:
         yield None
         return
     progress = BatchProgress(no_color)
-    progress.progress.start()
     try:
         yield progress
     finally:
@@ -65,6 +64,8 @@ class BatchProgress:
         self._task: TaskID | None = None
 
     def start(self, total_bytes: int | None) -> None:
+        # the bar's refresh thread starts only now: a batch run forks its workers before this
+        self.progress.start()
         self._task = self.progress.add_task("batch", total=total_bytes, rows=0, rate="–")
 
     def update(self, rows: int, bytes_read: int | None) -> None:

@@ -1,0 +1,255 @@
+"""`batch --jobs N`: rows scored in worker processes give the same bytes, in the same order,
+with the same line numbers, summary, warnings and exit codes as one process; an interrupted
+parallel run leaves no file and no worker behind. Real processes; every wait has a timeout."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spinetriage.batch.run import BatchOptions, run_batch
+from spinetriage.errors import ExitCode, InvalidArgument
+from support.answer_builders import answers
+from support.batch_files import BANK, HEADER, csv_text, row
+from support.cli_runner import SPINETRIAGE
+from support.special_files import open_files_in
+
+GOLDEN = Path(__file__).parent / "golden" / "batch"
+TIMEOUT = 60
+VERSION = "spinetriage_version"
+
+
+def mixed_rows(count: int, seed: int = 3) -> str:
+    """Valid rows, bad cells, red flags in bad rows, blank lines, a multi-line quoted id, short
+    rows, formula-like ids and rows of other form versions, in a random order."""
+    rng = random.Random(seed)
+    header = [*HEADER, VERSION]
+    lines = []
+    for number in range(count):
+        given: dict[str, Any] = answers(
+            pain_now=rng.randint(0, 10), symptom_weeks=rng.randint(0, 60)
+        )
+        kind = rng.random()
+        if kind < 0.1:
+            given["pain_now"] = "eleven"
+        elif kind < 0.15:
+            given.update(rf_bladder_bowel="yes", pain_worst="lots")
+        elif kind < 0.2:
+            given["rf_fever"] = "yes"
+        record_id = (
+            f"P{number}" if kind < 0.9 else f"=cmd{number}" if kind < 0.95 else f"a\nb{number}"
+        )
+        cells = row(record_id, given, header)
+        cells[-1] = BANK.version if kind < 0.8 else rng.choice(["0.9.0", "1.0.0", ""])
+        if kind > 0.97:
+            cells = cells[:10]
+        lines.append(cells)
+    text = csv_text(lines, header)
+    # blank lines between some rows: they are not rows, but they count as lines
+    out_lines = text.split("\r\n")
+    return "\r\n".join(f"{line}\r\n" if i % 37 == 5 else line for i, line in enumerate(out_lines))
+
+
+def run(
+    source: Path, tmp_path: Path, name: str, **options: Any
+) -> tuple[Any, bytes, bytes, list[str]]:
+    output, errors = tmp_path / f"{name}.out", tmp_path / f"{name}.errors"
+    warnings: list[str] = []
+    summary = run_batch(
+        BANK, BatchOptions(str(source), output, errors=errors, **options), warnings.append
+    )
+    return summary, output.read_bytes(), errors.read_bytes(), warnings
+
+
+def without_uuids(summary: Any, output: bytes, errors: bytes, warnings: list[str]) -> Any:
+    urns = re.findall(rb"urn:uuid:[0-9a-f-]{36}", output)
+    assert len(set(urns)) == output.count(b'"fullUrl"') > 0
+    return summary, re.sub(rb"urn:uuid:[0-9a-f-]{36}", b"urn:uuid:X", output), errors, warnings
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "fhir"])
+def test_workers_give_the_bytes_of_one_process(tmp_path: Path, fmt: str) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(mixed_rows(400), encoding="utf-8", newline="")
+    one = run(source, tmp_path, "one", format=fmt, jobs=1)
+    # chunks of 7 rows: many chunks, many out at once, every row at a chunk's edge somewhere
+    many = run(source, tmp_path, "many", format=fmt, jobs=3, chunk_rows=7)
+    if fmt == "fhir":
+        # a Bundle's entries are named by random UUIDs, new on every run, one process or many:
+        # unique across the workers, and otherwise the same bytes
+        one, many = (without_uuids(*outcome) for outcome in (one, many))
+    assert many == one
+    summary, _, errors, warnings = one
+    assert summary.errors > 20
+    assert summary.flagged_error_count > 0
+    assert errors.count(b"\n") > summary.errors
+    assert len(warnings) == 2  # each other form version, once, at its first line
+
+
+@pytest.mark.parametrize("golden", ["spreadsheet.csv", "redcap.csv"])
+def test_workers_read_golden_files_as_one_process(tmp_path: Path, golden: str) -> None:
+    """A BOM, CRLF, bad rows, a formula id (spreadsheet); REDCap checkbox columns (redcap)."""
+    source = GOLDEN / golden
+    assert run(source, tmp_path, "many", jobs=2, chunk_rows=2) == run(
+        source, tmp_path, "one", jobs=1
+    )
+
+
+def test_the_default_uses_workers_and_changes_nothing(tmp_path: Path) -> None:
+    """More rows than one chunk, as a person runs it: `batch FILE` and `batch FILE --jobs 1`."""
+    (tmp_path / "in.csv").write_text(mixed_rows(2500), encoding="utf-8", newline="")
+    runs = [
+        subprocess.run(
+            [SPINETRIAGE, "batch", "in.csv", *extra],
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        for extra in (
+            [],
+            ["--jobs", "1"],
+            ["--jobs", "2", "--format", "jsonl"],
+            ["-j", "1", "--format", "jsonl"],
+        )
+    ]
+    piped = subprocess.run(
+        [SPINETRIAGE, "batch", "-", "--jobs", "2"],
+        cwd=tmp_path,
+        input=(tmp_path / "in.csv").read_bytes(),
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert piped.stdout == runs[1].stdout
+    assert piped.stderr == runs[1].stderr.replace(b"in.csv", b"stdin")
+    for parallel, single in (runs[:2], runs[2:]):
+        assert parallel.returncode == single.returncode == ExitCode.INVALID
+        assert parallel.stdout == single.stdout
+        assert parallel.stderr == single.stderr
+    assert runs[0].stdout.count(b"\r\n") > 2500
+
+
+def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
+    source = GOLDEN / "spreadsheet.csv"
+    with pytest.raises(InvalidArgument, match="jobs must be 1 or more, not 0"):
+        run_batch(BANK, BatchOptions(str(source), tmp_path / "out", jobs=0), print)
+    done = subprocess.run(
+        [SPINETRIAGE, "batch", str(source), "--jobs", "0"],
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == ExitCode.USAGE
+    assert b"--jobs" in done.stderr
+    assert done.stdout == b""
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.started: list[int | None] = []
+        self.updates: list[tuple[int, int | None]] = []
+
+    def start(self, total_bytes: int | None) -> None:
+        self.started.append(total_bytes)
+
+    def update(self, rows: int, bytes_read: int | None) -> None:
+        self.updates.append((rows, bytes_read))
+
+
+def test_progress_moves_chunk_by_chunk_to_the_end(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(mixed_rows(100), encoding="utf-8", newline="")
+    progress = Recorder()
+    summary = run_batch(
+        BANK, BatchOptions(str(source), tmp_path / "out", jobs=2, chunk_rows=10), print, progress
+    )
+    assert progress.started == [source.stat().st_size]
+    rows = [done for done, _ in progress.updates]
+    assert rows == sorted(rows)
+    assert len(rows) >= 10
+    assert progress.updates[-1] == (summary.rows, source.stat().st_size)
+
+
+# -- stopping a parallel run ---------------------------------------------------------------------
+
+
+def processes_in_group(group: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def parallel_run_waiting(tmp_path: Path) -> Any:
+    """`batch - --jobs 2 -o out.csv` in its own process group, with workers started (more than a
+    chunk of rows sent) and waiting on standard input for more."""
+    process = subprocess.Popen(
+        [SPINETRIAGE, "batch", "-", "--jobs", "2", "-o", "out.csv"],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdin is not None
+        process.stdin.write(mixed_rows(2500).encode())
+        process.stdin.flush()
+        deadline = time.monotonic() + TIMEOUT
+        # the main process and its two workers, the output file open
+        while len(processes_in_group(process.pid)) < 3 or not open_files_in(process.pid, tmp_path):
+            assert time.monotonic() < deadline, "the workers never started"
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.05)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=TIMEOUT)
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg") or not Path("/proc").is_dir(), reason="Linux only")
+@pytest.mark.parametrize(
+    ("signum", "whole_group", "code"),
+    [
+        pytest.param(signal.SIGINT, True, ExitCode.INTERRUPTED, id="Ctrl-C"),
+        pytest.param(signal.SIGTERM, False, ExitCode.TERMINATED, id="kill"),
+        pytest.param(signal.SIGHUP, True, ExitCode.HANGUP, id="hangup"),
+    ],
+)
+def test_a_stopped_parallel_run_leaves_no_file_and_no_worker(
+    tmp_path: Path, parallel_run_waiting: Any, signum: int, whole_group: bool, code: ExitCode
+) -> None:
+    process = parallel_run_waiting
+    if whole_group:  # a terminal signals every process in the foreground group
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == code
+    message = stderr.decode().splitlines()[-1]
+    assert message.startswith("spinetriage: interrupted after ")
+    assert message.endswith(" rows; out.csv was not written")
+    assert b"Traceback" not in stderr
+    assert stdout == b""
+    assert list(tmp_path.iterdir()) == []
+    deadline = time.monotonic() + TIMEOUT
+    while processes_in_group(process.pid):
+        assert time.monotonic() < deadline, "workers were left running"
+        time.sleep(0.05)
