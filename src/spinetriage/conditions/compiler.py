@@ -7,24 +7,21 @@ Every subject, value and item is passed in as a named constant (`_0`, `_1`, ...)
 or a code can hold any character without changing what runs.
 
 - `compile_condition(c)`: one predicate, answers -> bool (a question's `when`, a rule's `when`).
-- `compile_selection(pairs)`: one `Selection` for many conditions, (answers, Scores) -> the
-  items whose condition holds, in order; each definition (`ref`) they use is tested once per
-  call. This is how a bank's rules are matched: about three times faster than one predicate per
-  rule. The generated code only sets one bit per condition that holds; few combinations of
-  bits occur in practice, so the tuple of items for each is built once and looked up after.
+- `compile_selection(pairs)`: one function for many conditions, (answers, Scores) -> the items
+  whose condition holds, in order (and the kinds among them); each definition (`ref`) they use
+  is tested once per call. This is how a bank's rules are matched: about three times faster
+  than one predicate per rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from .tree import All, Any_, Condition, Leaf, Not, Op, Predicate, Ref, leaf_holds, leaves
 from .values import Answers
 
 T = TypeVar("T")
-#: combinations of items remembered by a Selection; past this many, new ones are not kept
-CHOSEN_KEPT = 4096
 
 
 def compile_condition(condition: Condition) -> Predicate:
@@ -37,49 +34,32 @@ def compile_condition(condition: Condition) -> Predicate:
     return predicate
 
 
-def compile_selection(pairs: Sequence[tuple[T, Condition]]) -> Selection[T]:
-    """The `Selection` of the items whose condition holds, in the order given.
+def compile_selection(
+    pairs: Sequence[tuple[T, Condition]], kind_of: Callable[[T], int] = lambda item: 0
+) -> Callable[[Answers, object], tuple[list[T], int]]:
+    """`select(answers, scores)`: the items whose condition holds, in the order given, and the
+    kinds among them, as an int with bit `kind_of(item)` set for each (a rule's kind: its
+    tier's rank, so the tiers matched are known without a look at the rules).
 
     Conditions read questions from `answers` and a score (`{score: NAME, ...}`) as the attribute
     NAME of `scores` (None: unknown, like an unanswered question), so scoring need not merge the
     two; `evaluate` sees them merged into one mapping.
     """
     source = _Source(share_definitions=True, separate_scores=True)
-    tests = [source.expression(condition) for _, condition in pairs]
-    body = [
-        *source.definition_lines,
-        "found = 0",
-        *(f"if {test}: found |= {1 << bit}" for bit, test in enumerate(tests)),
-        "return found",
+    tests = [
+        (source.constant(item), 1 << kind_of(item), source.expression(condition))
+        for item, condition in pairs
     ]
-    mask: Callable[[Answers, object], int] = source.function("mask", body)
-    return Selection(mask, tuple(item for item, _ in pairs))
-
-
-class Selection(Generic[T]):
-    """`selection(answers, scores)`: the items whose condition holds, as a tuple in order.
-
-    `mask(answers, scores)` is the same as an int, bit i set when item i's condition holds: a
-    key for what callers work out once per combination (`items(mask)` turns it into items).
-    """
-
-    __slots__ = ("_chosen", "_items", "mask")
-
-    def __init__(self, mask: Callable[[Answers, object], int], items: tuple[T, ...]) -> None:
-        self.mask = mask
-        self._items = items
-        self._chosen: dict[int, tuple[T, ...]] = {}
-
-    def __call__(self, answers: Answers, scores: object) -> tuple[T, ...]:
-        return self.items(self.mask(answers, scores))
-
-    def items(self, mask: int) -> tuple[T, ...]:
-        chosen = self._chosen.get(mask)
-        if chosen is None:
-            chosen = tuple(item for bit, item in enumerate(self._items) if mask >> bit & 1)
-            if len(self._chosen) < CHOSEN_KEPT:
-                self._chosen[mask] = chosen
-        return chosen
+    body = [
+        *source.binding_lines,
+        *source.definition_lines,
+        "found = []",
+        "kinds = 0",
+        *(f"if {test}: found.append({item}); kinds |= {bit}" for item, bit, test in tests),
+        "return found, kinds",
+    ]
+    select: Callable[[Answers, object], tuple[list[T], int]] = source.function("select", body)
+    return select
 
 
 class _Source:
@@ -96,6 +76,11 @@ class _Source:
         #: definition name -> the local variable holding its truth (shared definitions only)
         self.locals: dict[str, str] = {}
         self.definition_lines: list[str] = []
+        #: read every subject once into a local, up front (a selection tests many conditions
+        #: on the same answers)
+        self.bind_subjects = share_definitions
+        self.subject_locals: dict[tuple[bool, str], str] = {}
+        self.binding_lines: list[str] = []
 
     def constant(self, value: object) -> str:
         name = f"_{len(self.constants)}"
@@ -135,11 +120,13 @@ class _Source:
         return self.locals[ref.name]
 
     def _leaf(self, leaf: Leaf) -> str:
-        """What `leaf_holds` does, specialised for the operator and the kind of value."""
-        if leaf.is_score and self.separate_scores:
-            answer = f"getattr(scores, {self.constant(leaf.subject)})"
-        else:
-            answer = f"{self.get}({self.constant(leaf.subject)})"
+        """What `leaf_holds` does, specialised for the operator and the kind of value.
+
+        Compiled conditions read validated answers and computed scores, whose numbers are
+        exactly int or float and whose choices are exactly frozensets, so a type test is an
+        identity test of the class (evaluate's isinstance, without the subclasses no answer has).
+        """
+        answer = self._answer(leaf)
         value = leaf.value
         if leaf.op is Op.EQUALS and isinstance(value, bool):
             # True and False are singletons: `is` is equality with the same type
@@ -149,12 +136,29 @@ class _Source:
             return f"({answer} == {self.constant(value)})"
         if leaf.op is Op.IN and isinstance(value, tuple) and all(isinstance(v, str) for v in value):
             return f"({answer} in {self.constant(frozenset(value))})"
+        # a read answer is named once in the expression (`x := get(...)`), a local as it is
+        first, x = (answer, answer) if answer.isidentifier() else (f"(x := {answer})", "x")
         if leaf.op is Op.INCLUDES:
-            return f"(isinstance(x := {answer}, frozenset) and {self.constant(value)} in x)"
+            kind = self.constant(frozenset)
+            return f"({first}.__class__ is {kind} and {self.constant(value)} in {x})"
         if leaf.op in (Op.AT_LEAST, Op.AT_MOST):
             compare = ">=" if leaf.op is Op.AT_LEAST else "<="
-            return (
-                f"(isinstance(x := {answer}, (int, float)) and not isinstance(x, bool) "
-                f"and x {compare} {self.constant(value)})"
-            )
+            numbers = self.constant(frozenset({int, float}))
+            return f"({first}.__class__ in {numbers} and {x} {compare} {self.constant(value)})"
         return f"leaf_holds({self.constant(leaf)}, {answer})"
+
+    def _answer(self, leaf: Leaf) -> str:
+        """The expression of the leaf's answer (or score); with `bind_subjects`, a local read
+        once at the top of the function."""
+        if leaf.is_score and self.separate_scores:
+            read = f"getattr(scores, {self.constant(leaf.subject)})"
+        else:
+            read = f"{self.get}({self.constant(leaf.subject)})"
+        if not self.bind_subjects:
+            return read
+        key = (leaf.is_score and self.separate_scores, leaf.subject)
+        if key not in self.subject_locals:
+            local = f"a{len(self.subject_locals)}"
+            self.binding_lines.append(f"{local} = {read}")
+            self.subject_locals[key] = local
+        return self.subject_locals[key]

@@ -14,12 +14,12 @@ three places alike:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from ..bank.model import Questionnaire, Rule
 from ..bank.score_vocabulary import DERIVED_SCORES
-from ..conditions.compiler import CHOSEN_KEPT, Selection, compile_selection
+from ..conditions.compiler import compile_selection
 from ..conditions.tree import Leaf, leaf_holds, truth
 from ..conditions.values import Answers
 from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
@@ -30,33 +30,34 @@ class RuleMatcher:
     """What matching needs from a bank, worked out once and kept while the bank is in use."""
 
     scales: ScaleQuestions
-    #: (answers, scores) -> the rules whose condition holds, in bank order
-    select: Selection[Rule]
+    #: (answers, scores) -> the rules whose condition holds, in bank order, and the ranks of
+    #: their tiers as bits (`tiers_of`)
+    select: Callable[[Answers, Scores], tuple[list[Rule], int]]
     tier_rank: dict[str, int]
     #: for each derived score, the questions it is made from
     score_inputs: dict[str, frozenset[str]]
-    #: the rules and their tiers (most urgent first) per combination of rules that held
-    _matched: dict[int, tuple[tuple[Rule, ...], tuple[str, ...]]] = field(default_factory=dict)
+    #: the tiers of each combination of tier bits seen, most urgent first (bit i: rank i)
+    _tiers: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def match(self, bank: Questionnaire, answers: Answers) -> tuple[Scores, tuple[Rule, ...]]:
         """The scores of these answers and the rules that hold on them, in bank order."""
-        scores = compute_scores(bank, answers, self.scales)
-        return scores, self.select(answers, scores)
+        scores, rules, _ = self.match_tiers(bank, answers)
+        return scores, rules
 
     def match_tiers(
         self, bank: Questionnaire, answers: Answers
     ) -> tuple[Scores, tuple[Rule, ...], tuple[str, ...]]:
         """`match`, with the tiers of the rules that hold, most urgent first."""
         scores = compute_scores(bank, answers, self.scales)
-        mask = self.select.mask(answers, scores)
-        matched = self._matched.get(mask)
-        if matched is None:
-            rules = self.select.items(mask)
-            tiers = tuple(sorted({rule.tier for rule in rules}, key=self.tier_rank.__getitem__))
-            matched = rules, tiers
-            if len(self._matched) < CHOSEN_KEPT:
-                self._matched[mask] = matched
-        return scores, *matched
+        rules, ranks = self.select(answers, scores)
+        tiers = self._tiers.get(ranks)
+        if tiers is None:
+            # at most one entry per set of tiers that occurs: a bank has a handful of tiers
+            by_rank = sorted(self.tier_rank, key=self.tier_rank.__getitem__)
+            tiers = self._tiers[ranks] = tuple(
+                tier for rank, tier in enumerate(by_rank) if ranks >> rank & 1
+            )
+        return scores, tuple(rules), tiers
 
 
 #: matchers of the banks used lately; a bank is frozen, so its matcher never goes stale
@@ -69,10 +70,11 @@ def rule_matcher(bank: Questionnaire) -> RuleMatcher:
     kept = _MATCHERS.get(id(bank))
     if kept is not None and kept[0] is bank:
         return kept[1]
+    rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
     matcher = RuleMatcher(
         scale_questions(bank),
-        compile_selection([(rule, rule.when) for rule in bank.rules]),
-        {tier.id: rank for rank, tier in enumerate(bank.tiers)},
+        compile_selection([(rule, rule.when) for rule in bank.rules], lambda r: rank[r.tier]),
+        rank,
         score_inputs(bank),
     )
     if len(_MATCHERS) >= _MATCHERS_KEPT:
