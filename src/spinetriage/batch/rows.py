@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from operator import itemgetter
 
 from ..answers.validation import AnswerSet
@@ -25,6 +26,7 @@ from ..scoring.matching import red_flags_in, rule_matcher
 from ..scoring.result import Result
 from .layout import Checkbox, Layout, QuestionColumns
 from .reader import NUL_MARK, Record
+from .row_program import ProgramGroup, ProgramQuestion, RowProgram, compile_row_program
 
 #: what a NUL byte in the id cell is shown as in the output
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -132,14 +134,6 @@ class _Plan:
 
 _TICK_ALLOWED = "1 (ticked) or 0 (not ticked), or blank"
 _Step = tuple[_Plan, str, int, dict[str, CellValue], Predicate | None, bool]
-#: a run of questions with the same `when`: the test, the steps, and a picker of all their cells
-_Group = tuple[
-    Predicate | None,
-    tuple[_Step, ...],
-    Callable[[list[str]], tuple[str, ...]],
-    str,
-    dict[AnswerValue | None, bool] | None,
-]
 
 
 class RowScorer:
@@ -147,10 +141,11 @@ class RowScorer:
 
     Two paths give the same answers. The fast path takes the questions that are always asked
     and have a column of their own, looks every cell up among the valid cells seen before (in C,
-    via map), and walks only the conditional questions in Python. Any cell not seen before, blank
-    or invalid sends the row down the exact path, which walks every question in bank order with
-    `validate_answers`'s rules and names every problem. Conditional questions only test answers
-    to questions before them, so having the always-asked answers in place early changes nothing.
+    via map), then runs the compiled program of the conditional questions (row_program.py). Any
+    cell not seen before, blank or invalid sends the row down the exact path, which walks every
+    question in bank order with `validate_answers`'s rules and names every problem. Conditional
+    questions only test answers to questions before them, so having the always-asked answers in
+    place early changes nothing.
     """
 
     def __init__(
@@ -183,7 +178,7 @@ class RowScorer:
         self._always_ids = tuple(p.id for p in always)
         self._always_valid = tuple(p.valid for p in always)
         self._always_cells = _picker(tuple(p.index for p in always))
-        self._groups = _groups([p for p in plans if p not in always], set(self._always_ids))
+        self._conditional = self._program([p for p in plans if p not in always], always)
 
     def score(self, record: Record) -> RowOutcome:
         """The row's outcome: its decision (and result), or every problem found in it."""
@@ -193,6 +188,9 @@ class RowScorer:
         if len(cells) != self.layout.width or record.has_nul:
             shown_id = record_id.replace(NUL_MARK, REPLACEMENT_CHARACTER)
             return RowOutcome(record.line, shown_id, self._shape_problems(record))
+        ignored: list[str] = []
+        problems: list[_Refused] = []
+        form_version, version_refused = self._form_version(cells)
         try:
             answers = dict(
                 zip(
@@ -202,33 +200,12 @@ class RowScorer:
                 )
             )
         except KeyError:
-            answers = {}
-            groups: tuple[_Group, ...] = ((None, self._steps, _no_cells, "", None),)
+            fast = False
         else:
-            groups = self._groups
-        ignored: list[str] = []
-        problems: list[_Refused] = []
-        form_version, version_refused = self._form_version(cells)
-        for asked_if, steps, group_cells, subject, known in groups:
-            if asked_if is None:
-                self._walk(steps, cells, answers, ignored, problems)
-                continue
-            if known is None:
-                asked = asked_if(answers)
-            else:
-                # the `when` reads one always-asked answer: its truth is remembered per answer
-                key = answers.get(subject)
-                remembered = known.get(key)
-                if remembered is None:
-                    remembered = asked_if(answers)
-                    if len(known) < CACHE_LIMIT:
-                        known[key] = remembered
-                asked = remembered
-            if asked:
-                self._walk(steps, cells, answers, ignored, problems, asked_if)
-            elif any(group_cells(cells)):
-                # not asked, yet something is written in its cells: see what
-                self._walk(steps, cells, answers, ignored, problems, asked_if, False)
+            fast = self._conditional(cells, answers)
+        if not fast:  # the exact path: every question in bank order, every problem named
+            answers = {}
+            self._walk(self._steps, cells, answers, ignored, problems)
         if version_refused is not None:
             problems.insert(0, version_refused)
         if problems:
@@ -250,6 +227,34 @@ class RowScorer:
         return RowOutcome(
             record.line, record_id, (), decision, tuple(ignored), result, form_version=form_version
         )
+
+    def _program(self, plans: list[_Plan], always: list[_Plan]) -> RowProgram:
+        """The fast path's function for the questions not in `always` (row_program.py)."""
+        runs: list[list[_Plan]] = []
+        for plan in plans:
+            if runs and plan.asked_if is not None and runs[-1][0].asked_if is plan.asked_if:
+                runs[-1].append(plan)
+            else:
+                runs.append([plan])
+        always_ids = {plan.id for plan in always}
+        groups = []
+        for run in runs:
+            when = run[0].columns.question.when
+            subjects = {leaf.subject for leaf in leaves(when)} if when is not None else set()
+            subject = next(iter(subjects)) if len(subjects) == 1 else ""
+            questions = tuple(
+                ProgramQuestion(
+                    p.id,
+                    p.index,
+                    p.valid,
+                    p.required,
+                    partial(self._checkboxes, p) if p.index < 0 and p.checkboxes else None,
+                )
+                for p in run
+            )
+            memo: dict[AnswerValue | None, bool] | None = {} if subject in always_ids else None
+            groups.append(ProgramGroup(run[0].asked_if, subject, memo, questions))
+        return compile_row_program(groups, _BLANK, _Refused)
 
     def _form_version(self, cells: list[str]) -> tuple[str, _Refused | None]:
         """The form version the row names, when it is not the bank's; refused under --strict."""
@@ -383,42 +388,6 @@ class RowScorer:
                 field=column,
             ),
         )
-
-
-def _groups(plans: list[_Plan], always_asked: set[str]) -> tuple[_Group, ...]:
-    """Runs of questions sharing one `when` (None: always asked): the test, the steps, a picker
-    of their cells, and, when the test reads a single always-asked answer, that question's id
-    and a dict to remember the test's truth per answer."""
-    runs: list[list[_Plan]] = []
-    for plan in plans:
-        if runs and plan.asked_if is not None and runs[-1][0].asked_if is plan.asked_if:
-            runs[-1].append(plan)
-        else:
-            runs.append([plan])
-    groups: list[_Group] = []
-    for run in runs:
-        when = run[0].columns.question.when
-        subjects = {leaf.subject for leaf in leaves(when)} if when is not None else set()
-        subject = next(iter(subjects)) if len(subjects) == 1 else ""
-        indexes = tuple(
-            index
-            for p in run
-            for index in ((p.index,) if p.index >= 0 else tuple(b.index for b in p.checkboxes))
-        )
-        groups.append(
-            (
-                run[0].asked_if,
-                tuple(_step(p) for p in run),
-                _picker(indexes),
-                subject,
-                {} if subject in always_asked else None,
-            )
-        )
-    return tuple(groups)
-
-
-def _no_cells(cells: list[str]) -> tuple[str, ...]:
-    return ()
 
 
 def _step(plan: _Plan) -> _Step:

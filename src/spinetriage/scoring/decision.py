@@ -62,6 +62,8 @@ def decide(
     if not rules:
         # the bank's gap, found on these answers: they cannot be scored, the next set may be
         raise AnswerError([Problem(message=NO_TIER)])
+    if len(tiers) < 2 or tiers[0] not in matcher.may_set_aside:
+        return Decision(scores, rules, tiers)  # nothing a preference could set aside
     return Decision(scores, rules, tiers, _set_aside(bank, tiers, answers, scores))
 
 

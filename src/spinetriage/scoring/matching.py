@@ -36,6 +36,8 @@ class RuleMatcher:
     tier_rank: dict[str, int]
     #: for each derived score, the questions it is made from
     score_inputs: dict[str, frozenset[str]]
+    #: the tiers a stated preference may set aside (a tier's `set_aside_when`)
+    may_set_aside: frozenset[str]
     #: the tiers of each combination of tier bits seen, most urgent first (bit i: rank i)
     _tiers: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
@@ -76,6 +78,7 @@ def rule_matcher(bank: Questionnaire) -> RuleMatcher:
         compile_selection([(rule, rule.when) for rule in bank.rules], lambda r: rank[r.tier]),
         rank,
         score_inputs(bank),
+        frozenset(tier.id for tier in bank.tiers if tier.set_aside_if is not None),
     )
     if len(_MATCHERS) >= _MATCHERS_KEPT:
         _MATCHERS.pop(next(iter(_MATCHERS)))

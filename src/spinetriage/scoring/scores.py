@@ -11,6 +11,7 @@ Methods (facts, not item wording; see shared/clinical-reference.md):
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from operator import attrgetter
 
@@ -78,16 +79,15 @@ def scale_questions(bank: Questionnaire) -> ScaleQuestions:
     )
 
 
-def _scale_sum(items: ScaleItems, answers: Answers) -> tuple[int, int]:
-    """Total points on one scale, and how many of its questions gave points."""
+def _scale_sum(items: ScaleItems, get: Callable[[str], AnswerValue | None]) -> tuple[int, int]:
+    """Total points on one scale, and how many of its questions gave points (`get`: the
+    answers' get; no answer gives no points, as an answer without points does)."""
     total = count = 0
     for question_id, points_by_answer in items:
-        answer = answers.get(question_id)
-        if answer is not None:
-            points = points_by_answer.get(answer)
-            if points is not None:
-                total += points
-                count += 1
+        points = points_by_answer.get(get(question_id))  # type: ignore[arg-type]
+        if points is not None:
+            total += points
+            count += 1
     return total, count
 
 
@@ -107,19 +107,21 @@ def psychosocial_risk(total: int, distress: int) -> str:
     return low if total <= 3 else high if distress >= 4 else medium
 
 
-def _int_answer(answers: Answers, question_id: str) -> int | None:
-    value = answers.get(question_id)
+def _whole(value: AnswerValue | None) -> int | None:
     # exact types: a validated answer is never a subclass, and a yes/no (bool) is not a number
     if type(value) is int:
         return value
     return int(value) if type(value) is float else None
 
 
-def _worst_pain(answers: Answers) -> int | None:
+#: the pain answers the worst pain of the past week is the highest of
+WORST_PAIN_FROM = ("pain_worst", "pain_worst_recheck", "pain_now")
+
+
+def _worst_pain(get: Callable[[str], AnswerValue | None]) -> int | None:
     """The worst pain of the past week: the highest of the pain answers, since pain now is part
     of that week and a worst pain given below it was asked again (`pain_worst_recheck`)."""
-    given = [_int_answer(answers, q) for q in ("pain_worst", "pain_worst_recheck", "pain_now")]
-    known = [value for value in given if value is not None]
+    known = [value for value in map(_whole, map(get, WORST_PAIN_FROM)) if value is not None]
     return max(known) if known else None
 
 
@@ -128,22 +130,23 @@ def compute_scores(
 ) -> Scores:
     """The derived scores; pass `scales` (from `scale_questions`) when scoring many answer sets."""
     scales = scale_questions(bank) if scales is None else scales
-    disability, disability_items = _scale_sum(scales.disability, answers)
+    get = answers.get
+    disability, disability_items = _scale_sum(scales.disability, get)
     percent = round(disability / (5 * disability_items) * 100, 1) if disability_items else None
-    distress_points, distress_items = _scale_sum(scales.psychosocial_distress, answers)
-    other_points, other_items = _scale_sum(scales.psychosocial, answers)
+    distress_points, distress_items = _scale_sum(scales.psychosocial_distress, get)
+    other_points, other_items = _scale_sum(scales.psychosocial, get)
     total = other_points + distress_points if other_items + distress_items else None
     distress = distress_points if distress_items else None
-    weeks = _int_answer(answers, "symptom_weeks")
+    weeks = _whole(get("symptom_weeks"))
     return Scores(
-        pain_now=_int_answer(answers, "pain_now"),
-        pain_worst=_worst_pain(answers),
-        disability_percent=percent,
-        disability_band=disability_band(percent) if percent is not None else None,
-        duration_weeks=weeks,
-        duration_band=duration_band(weeks) if weeks is not None else None,
-        psychosocial_total=total,
-        psychosocial_distress=distress,
-        psychosocial_risk=psychosocial_risk(total, distress or 0) if total is not None else None,
-        failed_treatment_count=_scale_sum(scales.treatment_response, answers)[0],
+        _whole(get("pain_now")),
+        _worst_pain(get),
+        percent,
+        disability_band(percent) if percent is not None else None,
+        weeks,
+        duration_band(weeks) if weeks is not None else None,
+        total,
+        distress,
+        psychosocial_risk(total, distress or 0) if total is not None else None,
+        _scale_sum(scales.treatment_response, get)[0],
     )
