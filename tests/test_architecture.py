@@ -24,6 +24,9 @@ BANK_PARSING = (
     "spinetriage.conditions.parser",
 )
 TERMINAL = ("typer", "click", "rich", "questionary", "prompt_toolkit")
+#: the `dask` extra: only the frame API imports it, and only when called
+FRAMES = ("pandas", "dask", "distributed", "pyspark")
+FRAME_API = "spinetriage.batch.frame"
 
 
 def _module_name(path: Path) -> str:
@@ -168,6 +171,26 @@ def test_imports_point_down_the_layers(module: str) -> None:
 def test_the_core_never_imports_a_terminal_library(module: str) -> None:
     found = {name.split(".")[0] for name in imports(module, module_level=False)}
     assert found.isdisjoint(TERMINAL)
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m != FRAME_API))
+def test_only_the_frame_api_imports_pandas_or_dask(module: str) -> None:
+    found = {name.split(".")[0] for name in imports(module, module_level=False)}
+    assert found.isdisjoint(FRAMES)
+
+
+def test_the_frame_api_imports_pandas_only_when_called() -> None:
+    assert {name.split(".")[0] for name in imports(FRAME_API)}.isdisjoint(FRAMES)
+    assert {"pandas", "dask.dataframe"} <= imports(FRAME_API, module_level=False)
+    script = (
+        "import sys, spinetriage, spinetriage.batch, spinetriage.batch.frame\n"
+        "spinetriage.triage_frame, spinetriage.batch.with_file_lines\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {set(FRAMES)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
 
 
 SCORE_WITHOUT_PARSING = """

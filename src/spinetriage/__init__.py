@@ -17,6 +17,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .bank import Questionnaire, load_questionnaire
+    from .batch.frame import triage_frame
     from .errors import AnswerError, BankError, InvalidArgument, SpinetriageError
     from .scoring import Result, result_to_dict, triage
 
@@ -31,6 +32,7 @@ __all__ = [
     "load_questionnaire",
     "result_to_dict",
     "triage",
+    "triage_frame",
 ]
 
 
@@ -57,6 +59,8 @@ _LAZY = {
     "Result": "scoring",
     "result_to_dict": "scoring",
     "triage": "scoring",
+    # needs pandas (the `dask` extra), imported only when called
+    "triage_frame": "batch.frame",
 }
 
 

@@ -4,8 +4,9 @@
 header against the bank (which column answers which question); `rows` checks and scores one
 row; `writers` renders rows as CSV, JSON lines or FHIR NDJSON, and the errors file; `run` ties
 them together (in worker processes with `parallel`; `sink` counts) and returns a
-`BatchSummary`; `template` writes the header batch input expects,
-with synthetic examples. Everything is imported on first use, so the command line can name the
+`BatchSummary`; `template` writes the header batch input expects, with synthetic examples;
+`frame` scores a pandas DataFrame the same way (for Dask and PySpark; pandas only when called).
+Everything is imported on first use, so the command line can name the
 formats without importing the scoring core.
 """
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .. import lazy_attribute
 
 if TYPE_CHECKING:
+    from .frame import triage_frame, with_file_lines
     from .layout import DEFAULT_ID_COLUMN, Layout, read_layout
     from .reader import CsvSource, Record
     from .rows import RowOutcome, RowScorer
@@ -41,12 +43,15 @@ __all__ = [
     "read_layout",
     "run_batch",
     "template_rows",
+    "triage_frame",
     "usable_examples",
+    "with_file_lines",
     "write_template",
 ]
 
 #: where each name comes from; every one is imported on first use
 _MODULES = {
+    "frame": ("triage_frame", "with_file_lines"),
     "layout": ("DEFAULT_ID_COLUMN", "Layout", "read_layout"),
     "reader": ("CsvSource", "Record"),
     "rows": ("RowOutcome", "RowScorer"),
