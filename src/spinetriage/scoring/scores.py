@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from operator import attrgetter
+from typing import cast
 
 from ..bank.model import Question, Questionnaire, ScoreScale
 from ..bank.score_vocabulary import DERIVED_SCORES, DISABILITY_BANDS, DURATION_BANDS, RISK_LEVELS
@@ -50,6 +51,7 @@ _rule_scores = attrgetter(*DERIVED_SCORES)
 
 #: each question's id and points by answer (yes/no: yes = 1, no = 0)
 ScaleItems = tuple[tuple[str, dict[AnswerValue, int]], ...]
+Getter = Callable[[str], AnswerValue | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ class ScaleQuestions:
     psychosocial: ScaleItems
     psychosocial_distress: ScaleItems
     treatment_response: ScaleItems
+    #: get -> the (total, count) of each scale in SUMMED, flat (`_compile_sums`)
+    sums: Callable[[Getter], tuple[int, ...]]
 
 
 def _points_by_answer(question: Question) -> dict[AnswerValue, int]:
@@ -69,26 +73,11 @@ def _points_by_answer(question: Question) -> dict[AnswerValue, int]:
 
 
 def scale_questions(bank: Questionnaire) -> ScaleQuestions:
-    return ScaleQuestions(
-        **{
-            scale.value: tuple(
-                (q.id, _points_by_answer(q)) for q in bank.questions if q.scale is scale
-            )
-            for scale in ScoreScale
-        }
-    )
-
-
-def _scale_sum(items: ScaleItems, get: Callable[[str], AnswerValue | None]) -> tuple[int, int]:
-    """Total points on one scale, and how many of its questions gave points (`get`: the
-    answers' get; no answer gives no points, as an answer without points does)."""
-    total = count = 0
-    for question_id, points_by_answer in items:
-        points = points_by_answer.get(get(question_id))  # type: ignore[arg-type]
-        if points is not None:
-            total += points
-            count += 1
-    return total, count
+    items = {
+        scale.value: tuple((q.id, _points_by_answer(q)) for q in bank.questions if q.scale is scale)
+        for scale in ScoreScale
+    }
+    return ScaleQuestions(**items, sums=_compile_sums([items[name] for name in SUMMED]))
 
 
 def disability_band(percent: float) -> str:
@@ -118,7 +107,7 @@ def _whole(value: AnswerValue | None) -> int | None:
 WORST_PAIN_FROM = ("pain_worst", "pain_worst_recheck", "pain_now")
 
 
-def _worst_pain(get: Callable[[str], AnswerValue | None]) -> int | None:
+def _worst_pain(get: Getter) -> int | None:
     """The worst pain of the past week: the highest of the pain answers, since pain now is part
     of that week and a worst pain given below it was asked again (`pain_worst_recheck`)."""
     known = [value for value in map(_whole, map(get, WORST_PAIN_FROM)) if value is not None]
@@ -131,10 +120,17 @@ def compute_scores(
     """The derived scores; pass `scales` (from `scale_questions`) when scoring many answer sets."""
     scales = scale_questions(bank) if scales is None else scales
     get = answers.get
-    disability, disability_items = _scale_sum(scales.disability, get)
+    (
+        disability,
+        disability_items,
+        distress_points,
+        distress_items,
+        other_points,
+        other_items,
+        failed,
+        _,
+    ) = scales.sums(get)
     percent = round(disability / (5 * disability_items) * 100, 1) if disability_items else None
-    distress_points, distress_items = _scale_sum(scales.psychosocial_distress, get)
-    other_points, other_items = _scale_sum(scales.psychosocial, get)
     total = other_points + distress_points if other_items + distress_items else None
     distress = distress_points if distress_items else None
     weeks = _whole(get("symptom_weeks"))
@@ -148,5 +144,30 @@ def compute_scores(
         total,
         distress,
         psychosocial_risk(total, distress or 0) if total is not None else None,
-        _scale_sum(scales.treatment_response, get)[0],
+        failed,
     )
+
+
+#: the scales in the order `ScaleQuestions.sums` gives their (points, count) pairs
+SUMMED = ("disability", "psychosocial_distress", "psychosocial", "treatment_response")
+
+
+def _compile_sums(items: list[ScaleItems]) -> Callable[[Getter], tuple[int, ...]]:
+    """`sums(get)`: each scale's total points and how many questions gave points, in one
+    straight-line function (a loop over a bank's 26 scale questions takes twice as long).
+    Question ids and point tables are named constants: no bank text is part of the source."""
+    constants: dict[str, object] = {}
+    lines = ["def sums(get):"]
+    for n, scale in enumerate(items):
+        lines.append(f"    t{n} = c{n} = 0")
+        for m, (question_id, points_by_answer) in enumerate(scale):
+            constants[f"q{n}_{m}"], constants[f"p{n}_{m}"] = question_id, points_by_answer
+            lines += [
+                f"    p = p{n}_{m}.get(get(q{n}_{m}))",
+                "    if p is not None:",
+                f"        t{n} += p",
+                f"        c{n} += 1",
+            ]
+    lines.append(f"    return ({', '.join(f't{n}, c{n}' for n in range(len(items)))},)")
+    exec(compile("\n".join(lines), "<spinetriage scale sums>", "exec"), constants)
+    return cast(Callable[[Getter], tuple[int, ...]], constants["sums"])
