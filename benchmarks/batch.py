@@ -1,17 +1,20 @@
 """Batch speed and memory: `spinetriage batch` against a bare csv copy of the same file.
 
-    python benchmarks/batch.py                 # throughput on 100,000 rows
-    python benchmarks/batch.py --rows 20000    # a quicker look
-    python benchmarks/batch.py --memory        # also peak memory at 100,000 and 1,000,000 rows
+    python benchmarks/batch.py                 # every figure issue 13 asks for, in one run
+    python benchmarks/batch.py --rows 20000    # a quicker look (memory still at 100k and 1M)
+    python benchmarks/batch.py --no-memory --no-dask
 
-The input is a synthetic file of N valid rows drawn at random from the packaged bank (every
-question asked given the answers so far gets a random allowed value; no real data). Both sides
-are measured in the same run on the same file, best of 5, alternating: `spinetriage batch FILE
--o OUT` as a subprocess (start-up included) and, in this process, csv.DictReader -> csv.writer
-copying FILE to OUT.
-Peak memory is the peak RSS of a fresh `spinetriage batch` process per size (os.wait4).
-Targets (issue 5): ratio >= 1/3 (aim 1/2) at 100,000 rows; peak RSS at 1,000,000 rows within
-1.2x of that at 100,000. Files are kept in benchmarks/out/ and reused.
+Two inputs of N rows (no real data): the benchmark's random rows (every question asked given the
+answers so far gets a random allowed value) and the template's example rows repeated. For each,
+in the same run on the same file, best of 5, alternating so that a busy moment hurts no side:
+`spinetriage batch FILE -o OUT --jobs 1` and with the default jobs (the machine's cores), both
+as a subprocess (start-up included), against csv.DictReader -> csv.writer copying FILE in this
+process. Then `--format jsonl` and `--format fhir` against `--format csv` (one core, best of 3),
+peak memory at 100,000 and 1,000,000 rows (the whole process group, workers included: the sum
+of their resident sets, sampled every 20 ms), and the rows per second of the Dask path
+(benchmarks/frame.py) on a local cluster of 2 worker processes.
+Targets (issue 13): one core >= 0.5, all cores >= 0.8 of the copy; JSONL <= 1.5x and FHIR <= 4x
+the CSV time; memory 1M/100k <= 1.2. Files are kept in benchmarks/out/ and reused.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from spinetriage.bank import Question, Questionnaire, QuestionType, load_questionnaire
 from spinetriage.batch import DEFAULT_ID_COLUMN
+from spinetriage.batch.template import template_rows
 from spinetriage.conditions import AnswerValue
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -34,6 +38,7 @@ SPINETRIAGE = str(Path(sys.executable).parent / "spinetriage")
 #: typical numbers for integer questions with a wide allowed range
 TYPICAL_MAX = 60
 REPEATS = 5
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def random_value(question: Question, rng: random.Random) -> AnswerValue:
@@ -90,13 +95,32 @@ def synthetic_file(bank: Questionnaire, rows: int, seed: int = 5) -> Path:
     return path
 
 
-def time_batch(path: Path) -> float:
+def template_file(bank: Questionnaire, rows: int) -> Path:
+    """The template's example rows (`spinetriage template --example`) repeated to `rows` rows."""
+    path = OUT / f"template-{rows}.csv"
+    if path.exists():
+        return path
+    OUT.mkdir(exist_ok=True)
+    header, *examples = list(template_rows(bank, examples=True))
+    temp = path.with_suffix(".part")
+    with temp.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        for number in range(rows):
+            example = examples[number % len(examples)]
+            writer.writerow([f"{example[0]}-{number}", *example[1:]])
+    temp.replace(path)
+    return path
+
+
+def batch_command(path: Path, *options: str) -> list[str]:
+    return [SPINETRIAGE, "batch", str(path), "-o", str(OUT / "batch-result.out"), *options]
+
+
+def time_batch(path: Path, *options: str) -> float:
+    (OUT / "batch-result.out").unlink(missing_ok=True)
     start = time.perf_counter()
-    subprocess.run(
-        [SPINETRIAGE, "batch", str(path), "-o", str(OUT / "batch-result.csv")],
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
+    subprocess.run(batch_command(path, *options), check=True, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -114,45 +138,92 @@ def time_copy(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def group_rss_kib(group: int) -> int:
+    """The resident memory of every process in a process group, summed (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rpartition(")")[2].split()
+            if int(stat[2]) == group:
+                total += int((entry / "statm").read_text().split()[1]) * PAGE_KIB
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def peak_rss_mib(path: Path) -> float:
-    """Peak resident memory of one fresh `spinetriage batch` process on `path`."""
+    """Peak resident memory of one `spinetriage batch` run with the default jobs, its workers
+    included: the largest sum over the process group seen while it runs."""
+    (OUT / "batch-result.out").unlink(missing_ok=True)
     process = subprocess.Popen(
-        [SPINETRIAGE, "batch", str(path), "-o", str(OUT / "batch-result.csv")],
-        stderr=subprocess.DEVNULL,
+        batch_command(path), stderr=subprocess.DEVNULL, start_new_session=True
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, group_rss_kib(process.pid))
+        time.sleep(0.02)
     if process.returncode != 0:
         raise SystemExit(f"spinetriage batch exited {process.returncode} on {path}")
-    return usage.ru_maxrss / 1024  # Linux reports KiB
+    return peak / 1024
+
+
+def ratios(name: str, path: Path, rows: int) -> None:
+    """One core and all cores against the copy, best of REPEATS, alternating."""
+    copy, one, every = [], [], []
+    for _ in range(REPEATS):
+        copy.append(time_copy(path))
+        one.append(time_batch(path, "--jobs", "1"))
+        every.append(time_batch(path))
+    rate = {
+        label: rows / min(times) for label, times in (("copy", copy), ("one", one), ("all", every))
+    }
+    print(f"{name}: {path.name}, {rows:,} rows, {path.stat().st_size / 2**20:.1f} MiB")
+    print(f"  DictReader -> writer copy:    {min(copy):6.2f} s {rate['copy']:9,.0f} rows/s")
+    print(f"  batch --jobs 1:               {min(one):6.2f} s {rate['one']:9,.0f} rows/s")
+    cores = f"--jobs {os.cpu_count()}, default"
+    print(f"  batch ({cores}):  {min(every):6.2f} s {rate['all']:9,.0f} rows/s")
+    print(f"  one core / copy:  {rate['one'] / rate['copy']:.3f} (target >= 0.5)")
+    print(f"  all cores / copy: {rate['all'] / rate['copy']:.3f} (target >= 0.8)")
+
+
+def formats(path: Path) -> None:
+    """JSONL and FHIR NDJSON against CSV, one core, best of 3, alternating."""
+    times: dict[str, list[float]] = {"csv": [], "jsonl": [], "fhir": []}
+    for _ in range(3):
+        for fmt, found in times.items():
+            found.append(time_batch(path, "--jobs", "1", "--format", fmt))
+    csv_time = min(times["csv"])
+    print(f"formats on {path.name}, one core (CSV {csv_time:.2f} s):")
+    for fmt, target in (("jsonl", 1.5), ("fhir", 4.0)):
+        print(
+            f"  {fmt:5s} {min(times[fmt]):6.2f} s  {min(times[fmt]) / csv_time:.2f}x CSV "
+            f"(target <= {target})"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--memory", action="store_true", help="also peak RSS at 100k and 1M rows")
+    parser.add_argument("--no-memory", action="store_true", help="skip peak RSS at 100k and 1M")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask path")
     args = parser.parse_args()
     bank = load_questionnaire()
-    path = synthetic_file(bank, args.rows)
-    size = path.stat().st_size / 2**20
-    print(
-        f"input: {path.name}, {args.rows:,} rows, {len(bank.questions) + 1} columns, {size:.1f} MiB"
-    )
-    # best of REPEATS, alternating, so that a busy moment on the machine hurts neither side
-    copy_times, batch_times = [], []
-    for _ in range(REPEATS):
-        copy_times.append(time_copy(path))
-        batch_times.append(time_batch(path))
-    copy_seconds, batch_seconds = min(copy_times), min(batch_times)
-    copy_rate, batch_rate = args.rows / copy_seconds, args.rows / batch_seconds
-    print(f"DictReader -> writer copy: {copy_seconds:7.2f} s  {copy_rate:10,.0f} rows/s")
-    print(f"spinetriage batch:         {batch_seconds:7.2f} s  {batch_rate:10,.0f} rows/s")
-    print(f"ratio batch/copy: {batch_rate / copy_rate:.3f} (target >= 0.333, aim 0.5)")
-    if args.memory:
+    random_rows = synthetic_file(bank, args.rows)
+    ratios("random rows", random_rows, args.rows)
+    ratios("template examples repeated", template_file(bank, args.rows), args.rows)
+    formats(random_rows)
+    if not args.no_memory:
         peaks = {rows: peak_rss_mib(synthetic_file(bank, rows)) for rows in (100_000, 1_000_000)}
         for rows, peak in peaks.items():
-            print(f"peak RSS at {rows:>9,} rows: {peak:6.1f} MiB")
+            print(f"peak RSS at {rows:>9,} rows (workers included): {peak:6.1f} MiB")
         print(f"memory ratio 1M/100k: {peaks[1_000_000] / peaks[100_000]:.3f} (target <= 1.2)")
+    if not args.no_dask:
+        from frame import dask_rows_per_second
+
+        rate = dask_rows_per_second(random_rows, workers=2)
+        print(f"Dask, triage_frame on a LocalCluster of 2 processes: {rate:,.0f} rows/s")
 
 
 if __name__ == "__main__":
