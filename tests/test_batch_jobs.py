@@ -253,3 +253,20 @@ def test_a_stopped_parallel_run_leaves_no_file_and_no_worker(
     while processes_in_group(process.pid):
         assert time.monotonic() < deadline, "workers were left running"
         time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="Linux only")
+def test_a_worker_killed_stops_the_run_with_a_message_and_no_file(
+    tmp_path: Path, parallel_run_waiting: Any
+) -> None:
+    process = parallel_run_waiting
+    workers = [pid for pid in processes_in_group(process.pid) if pid != process.pid]
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == ExitCode.USAGE
+    assert stderr.decode().splitlines()[-1] == (
+        "spinetriage: a worker process stopped before its rows were scored (killed, or out of "
+        "memory?); nothing was saved; --jobs 1 scores every row in this process"
+    )
+    assert b"Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []

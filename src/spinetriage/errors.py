@@ -162,6 +162,13 @@ class OutputError(SpinetriageError):
     exit_code = ExitCode.USAGE
 
 
+class WorkerLost(SpinetriageError):
+    """A worker process of `batch --jobs N` died before returning its rows (killed, or out of
+    memory): the run cannot be finished as promised, so it stops and saves nothing."""
+
+    exit_code = ExitCode.USAGE
+
+
 class InvalidArgument(SpinetriageError, TypeError):
     """The Python API was called with an argument of the wrong kind (not an answer mapping, not
     a loaded bank). Also a TypeError, which is what Python code expects for a wrong type."""

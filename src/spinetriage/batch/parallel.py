@@ -23,9 +23,11 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
 
+from ..errors import WorkerLost
 from ..signals import STOP_SIGNALS
 from .reader import Record
 from .rows import RowScorer
@@ -144,10 +146,16 @@ class Workers:
         """Each chunk scored, in the order given, with a bounded number of chunks out at once."""
         pending: deque[Future[ScoredChunk]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
-        for chunk in chunks:
-            fields = [(r.line, r.cells, r.last_line, r.has_nul, r.unreadable) for r in chunk]
-            pending.append(self._pool.submit(_score_chunk, fields))
-            if len(pending) >= limit:
+        try:
+            for chunk in chunks:
+                fields = [(r.line, r.cells, r.last_line, r.has_nul, r.unreadable) for r in chunk]
+                pending.append(self._pool.submit(_score_chunk, fields))
+                if len(pending) >= limit:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise WorkerLost(
+                "a worker process stopped before its rows were scored (killed, or out of "
+                "memory?); nothing was saved; --jobs 1 scores every row in this process"
+            ) from None
