@@ -83,7 +83,12 @@ class CsvRows:
         self._short_writer = csv.writer(stream, lineterminator="")
         self._bank = (neutralise(bank.version), neutralise(bank.content_hash))
         self._ok_end = _csv_line(["", *self._bank])
-        self._rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
+        rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
+        # every rule's place when the bank's rules are ranked most urgent tier first (a stable
+        # sort, so bank order within a tier): a row's rules in that order are their places sorted
+        ranked = sorted(bank.rules, key=lambda rule: rank[rule.tier])
+        self._place = {id(rule): place for place, rule in enumerate(ranked)}
+        self._ranked_ids = [rule.id for rule in ranked]
         self._rule_cells: dict[tuple[int, ...], tuple[str, str]] = {}
         self._urgency = {tier.id: neutralise(tier.urgency) for tier in bank.tiers}
         self._short_ok = not any(_has_line_break(u) for u in self._urgency.values())
@@ -146,9 +151,9 @@ class CsvRows:
 
     def _rule_cells_of(self, rules: tuple[Rule, ...]) -> tuple[str, str]:
         """The red flags in bank order, and every rule most urgent tier first (as in Result)."""
-        ranked = sorted(rules, key=lambda rule: self._rank[rule.tier])
+        places = sorted(map(self._place.__getitem__, map(id, rules)))
         red_flags = ";".join(rule.id for rule in rules if rule.red_flag)
-        return red_flags, ";".join(rule.id for rule in ranked)
+        return red_flags, ";".join(map(self._ranked_ids.__getitem__, places))
 
 
 class JsonLines:
