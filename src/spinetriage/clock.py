@@ -8,19 +8,30 @@ fixes it, for output that must be identical on every run: tests, golden files, d
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 
 from .errors import SettingError
 
 CLOCK_VARIABLE = "SPINETRIAGE_NOW"
 
+#: the last moment made, and what it was made from (the second, or SPINETRIAGE_NOW's text): a
+#: batch stamps thousands of results a second, and finding the local offset takes a while
+_last: tuple[int | str, datetime] = (-1, datetime.min)
+
 
 def now() -> datetime:
     """The time to stamp a result with: SPINETRIAGE_NOW if set, else the system clock."""
-    fixed = os.environ.get(CLOCK_VARIABLE)
-    if fixed:
-        return fixed_time(fixed)
-    return datetime.now().astimezone().replace(microsecond=0)
+    global _last
+    made_from: int | str = os.environ.get(CLOCK_VARIABLE) or int(time.time())
+    if made_from == _last[0] and type(made_from) is type(_last[0]):
+        return _last[1]
+    if isinstance(made_from, str):
+        moment = fixed_time(made_from)
+    else:  # the local time of this second, with its offset from UTC
+        moment = datetime.fromtimestamp(made_from).astimezone()
+    _last = (made_from, moment)
+    return moment
 
 
 def fixed_time(text: str) -> datetime:

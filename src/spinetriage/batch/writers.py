@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -157,18 +156,29 @@ class CsvRows:
 
 
 class JsonLines:
-    """One JSON object per line: the full versioned result, or the row's errors."""
+    """One JSON object per line: the full versioned result, or the row's errors.
+
+    A scored row's line is `result_to_dict` after the row's line, id and status, as
+    `json.dumps(..., ensure_ascii=False)` writes it; `ResultJson` puts it together from parts it
+    renders once (a full result is thousands of characters, most of them the same every time).
+    """
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
-        from ..scoring.result import result_to_dict
+        from json.encoder import encode_basestring
+
+        from ..scoring.result_json import ResultJson, dumps
 
         self._stream = stream
-        self._to_dict = result_to_dict
+        self._result = ResultJson()
+        self._dumps = dumps
+        self._string = encode_basestring
 
     def write(self, outcome: RowOutcome) -> None:
-        head: dict[str, object] = {"line": outcome.line, "id": outcome.record_id}
+        dumps = self._dumps
         if outcome.result is None:
-            body: dict[str, object] = {
+            error = {
+                "line": outcome.line,
+                "id": outcome.record_id,
                 "status": "error",
                 "errors": [
                     {"line": p.line, "column": p.field, "message": str(p)} for p in outcome.problems
@@ -177,9 +187,10 @@ class JsonLines:
                     {"rule_id": r.id, "tier": r.tier, "text": r.reason} for r in outcome.red_flags
                 ],
             }
-        else:
-            body = {"status": "ok", **self._to_dict(outcome.result)}
-        self._stream.write(json.dumps({**head, **body}, ensure_ascii=False) + "\n")
+            self._stream.write(dumps(error) + "\n")
+            return
+        lead = f'"line": {outcome.line}, "id": {self._string(outcome.record_id)}, "status": "ok", '
+        self._stream.write(self._result.line(outcome.result, lead, end="\n"))
 
 
 class FhirLines:
@@ -190,15 +201,15 @@ class FhirLines:
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
         from ..answers.files import RecordId
         from ..clock import now
-        from ..fhir import RefusedRows, identifier, result_bundle
+        from ..fhir import RefusedRows, identifier
+        from ..fhir.bundle_lines import BundleLines, dumps
         from ..forms.exports import CHECKBOX_SEPARATOR
 
         self._stream = stream
-        self._bank = context.bank
         self._id_system = context.id_system
         self._record_id = RecordId
         self._identifier = identifier
-        self._bundle = result_bundle
+        self._dumps = dumps
         self._refused = RefusedRows(context.bank)
         # a problem's column (a question id, `id___*` or `id___code` for checkboxes, or a header
         # name in any case) to the question it is about, for the outcome's FHIRPath
@@ -206,7 +217,7 @@ class FhirLines:
         self._separator = CHECKBOX_SEPARATOR
         # one authored time for the run: every row of an export was scored at the same moment
         # (the one clock: SPINETRIAGE_NOW fixes it, so a run can be repeated byte for byte)
-        self._authored = now()
+        self._bundles = BundleLines(context.bank, now())
 
     def write(self, outcome: RowOutcome) -> None:
         record_id = (
@@ -214,17 +225,17 @@ class FhirLines:
             if outcome.record_id.strip()
             else None
         )
-        resource: dict[str, object]
         if outcome.result is None:
             problems = [
                 (problem, self._question_of.get(problem.field.split(self._separator)[0].lower()))
                 for problem in outcome.problems
             ]
             resource = self._refused.outcome(outcome.line, record_id, problems, outcome.red_flags)
-        else:
-            found = self._identifier(record_id) if record_id is not None else None
-            resource = self._bundle(outcome.result, self._bank, self._authored, identifier=found)
-        self._stream.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n")
+            self._stream.write(self._dumps(resource) + "\n")
+            return
+        found = self._identifier(record_id) if record_id is not None else None
+        # the Bundle of `result_bundle`, as json.dumps writes it, put together from parts
+        self._stream.write(self._bundles.line(outcome.result, found, end="\n"))
 
 
 Opener = Callable[[IO[str], BatchContext], RowWriter]

@@ -4,7 +4,8 @@
 - `definitions_bundle(bank)`: the CodeSystems and ValueSets of every code the output uses (and
   the one extension of spinetriage's own), for a server to validate against.
 - `result_bundle(result, bank, authored=None, identifier=None)`: a result as a Bundle holding
-  the QuestionnaireResponse, the score Observations and the triage as a RiskAssessment.
+  the QuestionnaireResponse, the score Observations and the triage as a RiskAssessment;
+  `bundle_lines.BundleLines` writes the same Bundles as NDJSON lines, fast enough for batches.
 - `RefusedRows(bank).outcome(...)`: a refused batch row as an OperationOutcome.
 - `read_response(bank, resource)`: the answers and record id of a QuestionnaireResponse (or a
   Bundle holding one), read strictly, for the normal validation; `answers_from_response` gives

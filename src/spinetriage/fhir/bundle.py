@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from .._version import __version__
-from ..bank.model import Question, Questionnaire
+from ..bank.model import Question, Questionnaire, Section
 from ..bank.score_vocabulary import DERIVED_SCORES, ScoreSpec
 from ..conditions.values import AnswerValue, QuestionType
 from ..scoring.result import STOPPED_EARLY, Reason, Result
@@ -95,21 +95,22 @@ def questionnaire_response(
     groups = []
     for section in bank.sections:
         items = [
-            {
-                "linkId": qid,
-                "text": bank.question(qid).text,
-                "answer": _answers(bank, bank.question(qid), answers[qid]),
-            }
-            for qid in section.question_ids
-            if qid in answers
+            response_item(bank, qid, answers[qid]) for qid in section.question_ids if qid in answers
         ]
         if items:
-            groups.append(
-                {"linkId": group_link_id(bank, section), "text": section.title, "item": items}
-            )
+            groups.append({**response_group(bank, section), "item": items})
+    response = response_without_items(bank, len(answers), authored, identifier)
+    if groups:  # a bank of optional questions may have none answered; FHIR has no empty lists
+        response["item"] = groups
+    return response
+
+
+def response_without_items(
+    bank: Questionnaire, count: int, authored: str, identifier: Resource | None
+) -> Resource:
+    """The response to `count` questions up to its items (`item`, the last key, left out)."""
     # short: the answers themselves are in the items, which any FHIR viewer shows
     record = f" (record {identifier['value']})" if identifier is not None else ""
-    count = len(answers)
     summary = (
         f"Answers to {bank.title}, version {bank.version}{record}: {count} "
         f"question{'s' if count != 1 else ''} answered; authored {authored}."
@@ -128,9 +129,22 @@ def questionnaire_response(
             "authored": authored,
         }
     )
-    if groups:  # a bank of optional questions may have none answered; FHIR has no empty lists
-        response["item"] = groups
     return response
+
+
+def response_group(bank: Questionnaire, section: Section) -> Resource:
+    """A section's group of items, up to its items (`item`, the last key, left out)."""
+    return {"linkId": group_link_id(bank, section), "text": section.title}
+
+
+def response_item(bank: Questionnaire, question_id: str, value: AnswerValue) -> Resource:
+    """One answered question as a response item."""
+    question = bank.question(question_id)
+    return {
+        "linkId": question_id,
+        "text": question.text,
+        "answer": _answers(bank, question, value),
+    }
 
 
 def _answers(bank: Questionnaire, question: Question, value: AnswerValue) -> list[Resource]:
@@ -159,26 +173,30 @@ def score_observations(result: Result, response_urn: str, effective: str) -> lis
     scores = result.scores.as_dict()
     for name, score in DERIVED_SCORES.items():
         value = scores.get(name)
-        if value is None:
-            continue
-        codings = [{"system": SCORE_SYSTEM, "code": name, "display": score.fhir_title}]
-        if score.loinc is not None:
-            codings.append({"system": LOINC, "code": score.loinc, "display": score.fhir_title})
-        kind, fhir_value, shown = _score_value(score, value)
-        found.append(
-            {
-                "resourceType": "Observation",
-                "text": narrative(paragraph(shown, label=score.fhir_title)),
-                "status": "final",
-                "category": [_SURVEY],
-                "code": {"coding": codings, "text": score.fhir_title},
-                "subject": SUBJECT,
-                "effectiveDateTime": effective,
-                "derivedFrom": [{"reference": response_urn}],
-                kind: fhir_value,
-            }
-        )
+        if value is not None:
+            found.append(score_observation(score, value, response_urn, effective))
     return found
+
+
+def score_observation(
+    score: ScoreSpec, value: object, response_urn: str, effective: str
+) -> Resource:
+    """The Observation of one derived score's value."""
+    codings = [{"system": SCORE_SYSTEM, "code": score.name, "display": score.fhir_title}]
+    if score.loinc is not None:
+        codings.append({"system": LOINC, "code": score.loinc, "display": score.fhir_title})
+    kind, fhir_value, shown = _score_value(score, value)
+    return {
+        "resourceType": "Observation",
+        "text": narrative(paragraph(shown, label=score.fhir_title)),
+        "status": "final",
+        "category": [_SURVEY],
+        "code": {"coding": codings, "text": score.fhir_title},
+        "subject": SUBJECT,
+        "effectiveDateTime": effective,
+        "derivedFrom": [{"reference": response_urn}],
+        kind: fhir_value,
+    }
 
 
 def _score_value(score: ScoreSpec, value: object) -> tuple[str, object, str]:

@@ -3,8 +3,10 @@
 `scores` computes the derived scores (Oswestry disability, duration, STarT Back psychosocial
 risk, failed treatments); `matching` is the one rule matcher (compiled once per bank) that
 scoring, the interview's alerts and refused answer sets share; `decision` takes the headline
-tier, then dresses the decision as a `Result` (`result`), with the recovery
-timeline after surgery (`recovery`). Nothing here reads YAML: the bank comes in loaded.
+tier, then dresses the decision as a `Result` (`result`; the parts that repeat remembered in
+`result_parts`), with the recovery timeline after surgery (`recovery`). `result_json` writes a
+result as the JSON of `result_to_dict`, fast enough for batches. Nothing here reads YAML: the
+bank comes in loaded.
 """
 
 from __future__ import annotations

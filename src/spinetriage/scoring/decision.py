@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 from ..answers.validation import AnswerSet, validate_answers
 from ..bank.model import Questionnaire, Rule, Tier
-from ..conditions.tree import evidence
 from ..conditions.values import Answers, AnswerValue
 from ..errors import AnswerError, InvalidArgument, Problem
 from .matching import RuleMatcher, red_flags_in, rule_matcher
-from .recovery import recovery_timeline
-from .result import BankStamp, OptionView, Reason, Result, SourceView
+from .result import Result
+from .result_parts import result_parts
 from .scores import Scores
 
 #: answers no rule matches (`check` does not yet prove that the rules cover every answer set)
@@ -135,60 +134,12 @@ def triage_answer_set(
     decision: Decision | None = None,
     stopped_early: bool = False,
 ) -> Result:
-    """The full result for validated answers (`decision`: already made by `decide`)."""
-    answers = answer_set.answers
-    decision = decide(bank, answers) if decision is None else decision
-    scores = decision.scores
-    facts = {**answers, **scores.rule_values()}
-    reasons = tuple(
-        Reason(
-            rule.id,
-            rule.tier,
-            rule.reason,
-            tuple(evidence(rule.when, facts).items()),
-            rule.sources,
-            rule.red_flag,
-            rule.action,
-            rule.evidence,
-        )
-        for rule in decision.rules
-    )
-    tier = bank.tier(decision.tier)
-    # the headline tier's own actions, in the bank's order: the first is what to do first
-    actions = tuple(dict.fromkeys(r.action for r in reasons if r.tier == tier.id and r.action))
-    options = tuple(o for o in tier.options if o.fits is None or o.fits(facts))
-    source_keys = dict.fromkeys(
-        [*tier.sources, *(o.source for o in options), *(s for r in reasons for s in r.sources)]
-    )
-    return Result(
-        tier=tier.id,
-        tier_title=tier.title,
-        urgency_rank=bank.tier_rank(tier.id),
-        urgency=tier.urgency,
-        action=actions[0] if actions else tier.action,
-        red_flags=tuple(r for r in reasons if r.red_flag),
-        reasons=tuple(sorted(reasons, key=lambda r: bank.tier_rank(r.tier))),
-        matched_tiers=decision.tiers,
-        options=tuple(
-            OptionView(o.name, o.description, o.source, bank.source(o.source).title, o.evidence)
-            for o in options
-        ),
-        risks=tier.risks,
-        watch_for=tier.watch_for,
-        evidence_notes=tier.evidence_notes,
-        sources=tuple(
-            SourceView(s.key, s.title, s.citation) for s in (bank.source(k) for k in source_keys)
-        ),
-        scores=scores,
-        recovery=recovery_timeline(answers),
-        answers=tuple(answers.items()),
-        ignored_answers=answer_set.ignored,
-        bank=BankStamp(bank.id, bank.version, bank.content_hash),
-        disclaimer=bank.disclaimer,
-        stopped_early=stopped_early,
-        actions=actions[1:],
-        set_aside_tiers=decision.set_aside,
-    )
+    """The full result for validated answers (`decision`: already made by `decide`).
+
+    The parts that repeat from one answer set to the next are remembered (`result_parts`).
+    """
+    decision = decide(bank, answer_set.answers) if decision is None else decision
+    return result_parts(bank).result(answer_set, decision, stopped_early)
 
 
 def triage(answers: Mapping[str, object], bank: Questionnaire | None = None) -> Result:

@@ -102,7 +102,7 @@ def json_value(value: AnswerValue | None) -> object:
     return value
 
 
-def _reason_dict(reason: Reason) -> dict[str, object]:
+def reason_to_dict(reason: Reason) -> dict[str, object]:
     return {
         "rule_id": reason.rule_id,
         "tier": reason.tier,
@@ -112,6 +112,30 @@ def _reason_dict(reason: Reason) -> dict[str, object]:
         "sources": list(reason.sources),
         "action": reason.action,
         "evidence": reason.evidence_note,
+    }
+
+
+def option_to_dict(option: OptionView) -> dict[str, object]:
+    return {
+        "name": option.name,
+        "description": option.description,
+        "source": option.source,
+        "source_title": option.source_title,
+        "evidence": option.evidence,
+    }
+
+
+def source_to_dict(source: SourceView) -> dict[str, object]:
+    return {"key": source.key, "title": source.title, "citation": source.citation}
+
+
+def recovery_to_dict(recovery: RecoveryTimeline) -> dict[str, object]:
+    return {
+        "procedure": recovery.procedure,
+        "weeks_since": recovery.weeks_since,
+        "stage": recovery.stage,
+        "next_xray_week": recovery.next_xray_week,
+        "source": recovery.source,
     }
 
 
@@ -139,36 +163,17 @@ def result_to_dict(result: Result) -> dict[str, object]:
             "urgency_rank": result.urgency_rank,
             "action": result.action,
             "more_actions": list(result.actions),
-            "red_flags": [_reason_dict(r) for r in result.red_flags],
-            "reasons": [_reason_dict(r) for r in result.reasons],
+            "red_flags": [reason_to_dict(r) for r in result.red_flags],
+            "reasons": [reason_to_dict(r) for r in result.reasons],
             "matched_tiers": list(result.matched_tiers),
             "set_aside_tiers": list(result.set_aside_tiers),
-            "options": [
-                {
-                    "name": o.name,
-                    "description": o.description,
-                    "source": o.source,
-                    "source_title": o.source_title,
-                    "evidence": o.evidence,
-                }
-                for o in result.options
-            ],
+            "options": [option_to_dict(o) for o in result.options],
             "risks": list(result.risks),
             "watch_for": list(result.watch_for),
             "evidence_notes": list(result.evidence_notes),
             "scores": result.scores.as_dict(),
-            "recovery": None
-            if recovery is None
-            else {
-                "procedure": recovery.procedure,
-                "weeks_since": recovery.weeks_since,
-                "stage": recovery.stage,
-                "next_xray_week": recovery.next_xray_week,
-                "source": recovery.source,
-            },
-            "sources": [
-                {"key": s.key, "title": s.title, "citation": s.citation} for s in result.sources
-            ],
+            "recovery": None if recovery is None else recovery_to_dict(recovery),
+            "sources": [source_to_dict(s) for s in result.sources],
             "disclaimer": result.disclaimer,
             "stopped_early": result.stopped_early,
         },
