@@ -9,7 +9,7 @@ answers so far gets a random allowed value) and the template's example rows repe
 in the same run on the same file, best of 5, alternating so that a busy moment hurts no side:
 `spinetriage batch FILE -o OUT --jobs 1` and with the default jobs (the machine's cores), both
 as a subprocess (start-up included), against csv.DictReader -> csv.writer copying FILE in this
-process. Then `--format jsonl` and `--format fhir` against `--format csv` (one core, best of 3),
+process. Then `--format jsonl` and `--format fhir` against `--format csv` (best of 3),
 peak memory at 100,000 and 1,000,000 rows (the whole process group, workers included: the sum
 of their resident sets, sampled every 20 ms), and the rows per second of the Dask path
 (benchmarks/frame.py) on a local cluster of 2 worker processes.
@@ -189,18 +189,14 @@ def ratios(name: str, path: Path, rows: int) -> None:
 
 
 def formats(path: Path) -> None:
-    """JSONL and FHIR NDJSON against CSV, one core, best of 3, alternating."""
-    times: dict[str, list[float]] = {"csv": [], "jsonl": [], "fhir": []}
-    for _ in range(3):
-        for fmt, found in times.items():
-            found.append(time_batch(path, "--jobs", "1", "--format", fmt))
-    csv_time = min(times["csv"])
-    print(f"formats on {path.name}, one core (CSV {csv_time:.2f} s):")
-    for fmt, target in (("jsonl", 1.5), ("fhir", 4.0)):
-        print(
-            f"  {fmt:5s} {min(times[fmt]):6.2f} s  {min(times[fmt]) / csv_time:.2f}x CSV "
-            f"(target <= {target})"
-        )
+    """JSONL and FHIR NDJSON against CSV (benchmarks/formats.py: best of 3, alternating)."""
+    from formats import TARGETS, format_times
+
+    best = format_times(path)
+    print(f"formats on {path.name} (CSV {best['csv']:.2f} s):")
+    for fmt, target in TARGETS.items():
+        ratio = best[fmt] / best["csv"]
+        print(f"  {fmt:5s} {best[fmt]:6.2f} s  {ratio:.2f}x CSV (target <= {target})")
 
 
 def main() -> None:
