@@ -237,7 +237,7 @@ def risk_assessment(
             }
         ],
         "mitigation": " ".join((result.action, *result.actions)),
-        "note": [{"text": _reason_text(r)} for r in result.reasons]
+        "note": [{"text": reason_text(r)} for r in result.reasons]
         + [{"text": STOPPED_EARLY}] * result.stopped_early
         + [{"text": result.disclaimer}],
     }
@@ -255,13 +255,13 @@ def _risk_narrative(result: Result, bank: Questionnaire) -> Resource:
         if result.set_aside_tiers
         else "",
         heading("Why") if result.reasons else "",
-        bullets(_reason_text(r) for r in result.reasons),
+        bullets(reason_text(r) for r in result.reasons),
         paragraph(STOPPED_EARLY) if result.stopped_early else "",
         paragraph(result.disclaimer),
     )
 
 
-def _reason_text(reason: Reason) -> str:
+def reason_text(reason: Reason) -> str:
     flag = "Red flag: " if reason.red_flag else ""
     note = f" Evidence note: {reason.evidence_note}" if reason.evidence_note else ""
     return f"{flag}{reason.text} (rule {reason.rule_id}; tier {reason.tier}){note}"

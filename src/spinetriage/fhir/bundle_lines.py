@@ -16,6 +16,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from json.encoder import encode_basestring
 from operator import attrgetter
@@ -24,9 +25,10 @@ from typing import Any
 from ..bank.model import Questionnaire
 from ..bank.score_vocabulary import DERIVED_SCORES, ScoreSpec
 from ..conditions.values import AnswerValue
-from ..scoring.result import Result
+from ..scoring.result import Reason, Result
 from ..scoring.result_json import rememberable
 from .bundle import (
+    reason_text,
     response_group,
     response_item,
     response_without_items,
@@ -34,6 +36,7 @@ from .bundle import (
     score_observation,
 )
 from .common import Resource, fhir_datetime
+from .narrative import words
 
 #: exactly `json.dumps(value, ensure_ascii=False, separators=(",", ":"))`, with one encoder
 dumps: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -98,7 +101,11 @@ class BundleLines:
         self._timestamp = '"type":"collection","timestamp":' + encode_basestring(self._when)
         self._items: dict[tuple[str, AnswerValue], str] = {}
         self._observations: dict[tuple[str, type, object], tuple[str, str] | None] = {}
-        self._risks: dict[tuple[object, ...], tuple[str, str] | None] = {}
+        self._risks: dict[tuple[object, ...], tuple[str, str, str, str] | None] = {}
+        #: a reason whose words no text holds: the RiskAssessment is rendered with it, then cut
+        rule_id, tier, text = (f"urn:uuid:{uuid.uuid4()}" for _ in range(3))
+        self._stand_in = Reason(rule_id, tier, text, (), (), False)
+        self._reason_parts: dict[tuple[object, ...], tuple[str, str]] = {}
 
     def line(self, result: Result, identifier: Resource | None = None, end: str = "") -> str:
         """The result's Bundle (`result_bundle`), then `end`.
@@ -177,30 +184,65 @@ class BundleLines:
         return cut[0] + reference + cut[1]
 
     def _risk(self, result: Result, refs: str) -> str:
-        """The RiskAssessment of a result, with these references as its basis."""
-        key = (
-            *_risk_shown(result),
-            tuple(map(_reason_shown, result.reasons)),
-            result.disclaimer,
-        )
+        """The RiskAssessment of a result, with these references as its basis.
+
+        Rendered once per headline (tier, actions, what was set aside, ...) with one stand-in
+        reason, whose bullet in the narrative and note are then the result's reasons' own.
+        """
+        key = (*_risk_shown(result), result.disclaimer)
         cut = self._risks.get(key)
-        if cut is None:
-            marker = [self._marker]
-            cut = self._cut(risk_assessment(result, self._bank, marker, self._when), basis=True)
+        if cut is None and result.reasons:  # a scored result always has a reason
+            stand_in = replace(result, reasons=(self._stand_in,))
+            cut = self._risk_cut(risk_assessment(stand_in, self._bank, [self._marker], self._when))
             if len(self._risks) < MEMO_LIMIT:
                 self._risks[key] = cut
-        if cut is None:
+        if cut is None or not result.reasons:
             basis = [item["reference"] for item in json.loads(f"[{refs}]")]
             return dumps(risk_assessment(result, self._bank, basis, self._when))
-        return cut[0] + refs + cut[1]
+        shown = list(map(_reason_shown, result.reasons))
+        parts = list(map(self._reason_parts.get, shown))
+        if None in parts:
+            parts = [
+                self._reason_part(r) if p is None else p
+                for r, p in zip(result.reasons, parts, strict=True)
+            ]
+        bullets = "".join([bullet for bullet, _ in parts])  # type: ignore[misc]
+        notes = ",".join([note for _, note in parts])  # type: ignore[misc]
+        return "".join((cut[0], bullets, cut[1], refs, cut[2], notes, cut[3]))
 
-    def _cut(self, resource: Resource, basis: bool = False) -> tuple[str, str] | None:
-        """The resource's text before and after the marker (the basis's one item, if `basis`),
-        or None when the marker is not there exactly once."""
+    def _reason_part(self, reason: Reason) -> tuple[str, str]:
+        """A reason's bullet in the narrative (as inside a JSON string) and its note."""
+        text = reason_text(reason)
+        part = (
+            encode_basestring(f"<li>{words(text)}</li>")[1:-1],
+            f'{{"text":{encode_basestring(text)}}}',
+        )
+        if len(self._reason_parts) < MEMO_LIMIT:
+            self._reason_parts[_reason_shown(reason)] = part
+        return part
+
+    def _risk_cut(self, resource: Resource) -> tuple[str, str, str, str] | None:
+        """The stand-in's RiskAssessment cut at its bullet, its basis and its note, or None when
+        they are not there once each, in that order."""
+        text = dumps(resource)
+        said = reason_text(self._stand_in)
+        markers = (
+            f"<li>{said}</li>",
+            f'{{"reference":{encode_basestring(self._marker)}}}',
+            f'{{"text":{encode_basestring(said)}}}',
+        )
+        if any(text.count(marker) != 1 for marker in markers):
+            return None
+        first, _, rest = text.partition(markers[0])
+        second, _, rest = rest.partition(markers[1])
+        third, found, last = rest.partition(markers[2])
+        return (first, second, third, last) if found else None
+
+    def _cut(self, resource: Resource) -> tuple[str, str] | None:
+        """The resource's text before and after the marker, or None when the marker is not
+        there exactly once."""
         text = dumps(resource)
         marker = encode_basestring(self._marker)
-        if basis:
-            marker = f'{{"reference":{marker}}}'
         if text.count(marker) != 1:
             return None
         before, _, after = text.partition(marker)
