@@ -51,12 +51,12 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..answers.values import shown_value
 from ..bank.model import Questionnaire
-from ..errors import InputFileError, InvalidArgument, escape_controls
-from .layout import Layout, read_layout
+from ..errors import InvalidArgument, escape_controls
+from .layout import check_unknown_columns, other_version_text, read_layout
 from .reader import NUL_MARK, Record
 from .rows import RowScorer
+from .sink import BatchSummary, RowSink
 from .writers import BatchContext, BatchFormat
 
 if TYPE_CHECKING:
@@ -65,6 +65,8 @@ if TYPE_CHECKING:
 
 #: how messages name the input, where the command names the file
 SOURCE = "DataFrame"
+#: how messages name the strict setting
+STRICT_SWITCH = "strict=True"
 INSTALL_EXTRA = "pip install 'spinetriage[dask]'"
 #: the file line of the row at index 0: the header is line 1
 FIRST_LINE = 2
@@ -88,17 +90,17 @@ def triage_frame(
     bank = _bank(bank)
     header = _header(df.columns)
     layout = read_layout(bank, header, SOURCE, id_column)
-    _unknown_columns(layout, strict)
+    # stacklevel: the warning points at triage_frame's caller
+    check_unknown_columns(layout, SOURCE, strict, STRICT_SWITCH, lambda m: _warn(m, 4))
     scorer = RowScorer(bank, layout, strict_version=strict)
     out = io.StringIO(newline="")
     writer = BatchFormat.csv.open(out, BatchContext(bank, layout.id_column))
-    versions: set[str] = set()
+    sink = RowSink(writer, None, BatchSummary())
     for record in _records(df, header, pd):
-        outcome = scorer.score(record)
-        if outcome.form_version and outcome.form_version not in versions:
-            versions.add(outcome.form_version)
-            _other_version(outcome.line, outcome.form_version, bank, strict)
-        writer.write(outcome)
+        sink.take(scorer.score(record))
+        for line, version in sink.new_versions:
+            _warn(other_version_text(SOURCE, line, version, bank, strict, STRICT_SWITCH), 2)
+        sink.new_versions.clear()
     out.seek(0)
     rows = list(csv.reader(out))
     result = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
@@ -221,28 +223,5 @@ def _cells(values: list[Any], column: str, lines: list[int], pd: Any) -> list[st
     return cells
 
 
-def _unknown_columns(layout: Layout, strict: bool) -> None:
-    """Columns that are not question ids: a warning, as the command gives; refused if strict."""
-    if not layout.unknown:
-        return
-    count = len(layout.unknown)
-    names = ", ".join(f"'{name}'" for name in layout.unknown)
-    what = f"{count} column{'s are' if count != 1 else ' is'} not a question id"
-    if strict:
-        raise InputFileError(f"{SOURCE}: header: {what}: {names} (strict=True refuses them)")
-    warnings.warn(
-        escape_controls(f"{SOURCE}: {what} and not used: {names} (strict=True refuses them)"),
-        UserWarning,
-        stacklevel=3,
-    )
-
-
-def _other_version(line: int, version: str, bank: Questionnaire, strict: bool) -> None:
-    """Said once per version: rows of another version of the form may not fit this bank."""
-    what = "refused" if strict else "scored with this bank (strict=True refuses them)"
-    warnings.warn(
-        f"{SOURCE}: line {line}: the form version is {shown_value(version)}, not the bank's "
-        f"{shown_value(bank.version)}: rows of that version are {what}",
-        UserWarning,
-        stacklevel=3,
-    )
+def _warn(message: str, stacklevel: int) -> None:
+    warnings.warn(escape_controls(message), UserWarning, stacklevel=stacklevel + 1)

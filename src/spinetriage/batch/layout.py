@@ -13,8 +13,10 @@ holding the form's version, and its own metadata columns (known, not used, no wa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..answers.values import shown_value
 from ..bank.dictionary import allowed_values
 from ..bank.model import Question, Questionnaire
 from ..conditions.values import QuestionType
@@ -181,3 +183,29 @@ def _require_always_asked(layout: Layout, where: str) -> None:
             f"{', '.join(missing)} (`spinetriage template` writes the full header)"
             + (f"; not question ids: {odd}{more}" if odd else "")
         )
+
+
+def check_unknown_columns(
+    layout: Layout, source: str, strict: bool, switch: str, warn: Callable[[str], None]
+) -> None:
+    """Columns that are not question ids: refused when `strict` (InputFileError), else `warn`ed
+    as not used. `switch` names the strict setting as the caller takes it (`--strict`)."""
+    if not layout.unknown:
+        return
+    count = len(layout.unknown)
+    names = ", ".join(f"'{name}'" for name in layout.unknown)
+    what = f"{count} column{'s are' if count != 1 else ' is'} not a question id"
+    if strict:
+        raise InputFileError(f"{source}: header: {what}: {names} ({switch} refuses them)")
+    warn(f"{source}: {what} and not used: {names} ({switch} refuses them)")
+
+
+def other_version_text(
+    source: str, line: int, version: str, bank: Questionnaire, strict: bool, switch: str
+) -> str:
+    """Said once per version: rows of another version of the form may not fit this bank."""
+    what = "refused" if strict else f"scored with this bank ({switch} refuses them)"
+    return (
+        f"{source}: line {line}: the form version is {shown_value(version)}, not the bank's "
+        f"{shown_value(bank.version)}: rows of that version are {what}"
+    )

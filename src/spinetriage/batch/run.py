@@ -21,12 +21,11 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Protocol
 
-from ..answers.values import shown_value
 from ..bank.model import Questionnaire
 from ..errors import InputFileError, Interrupted, InvalidArgument
 from ..fhir.identity import check_id_system
 from ..output_files import atomic_writer, refuse_overwriting
-from .layout import Layout, read_layout
+from .layout import check_unknown_columns, other_version_text, read_layout
 from .parallel import Workers, can_fork
 from .reader import CsvSource, Record
 from .rows import RowScorer
@@ -38,6 +37,8 @@ PROGRESS_EVERY = 500
 #: rows per chunk sent to a worker process (--jobs): large enough that sending it costs little
 #: next to scoring it, small enough that the progress bar moves and Ctrl-C stops at once
 CHUNK_ROWS = 1000
+#: how messages name the strict setting
+STRICT_SWITCH = "--strict"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,9 @@ def run_batch(
     try:
         with CsvSource(options.input, options.encoding) as source:
             layout = read_layout(bank, source.header, source.name, options.id_column)
-            _unknown_columns(layout, source.name, options.strict, warn)
+            check_unknown_columns(
+                layout, source.name, options.strict, STRICT_SWITCH, lambda m: warn(f"warning: {m}")
+            )
             scorer = RowScorer(bank, layout, fmt.full_result, strict_version=options.strict)
             with _opened(options.output) as out, _opened(options.errors) as errors_out:
                 context = BatchContext(bank, layout.id_column, id_system)
@@ -174,19 +177,15 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 def _version_warner(
     bank: Questionnaire, source: str, strict: bool, warn: Callable[[str], None]
 ) -> Callable[[list[tuple[int, str]]], None]:
-    """Said once per version: rows of another version of the form may not fit this bank."""
-    what = "refused" if strict else "scored with this bank (--strict refuses them)"
+    """A warning for each form version other than the bank's, the first time it is met."""
     seen: set[str] = set()
 
     def warn_new(versions: list[tuple[int, str]]) -> None:
         for line, version in versions:
             if version not in seen:
                 seen.add(version)
-                warn(
-                    f"warning: {source}: line {line}: the form version is "
-                    f"{shown_value(version)}, not the bank's {shown_value(bank.version)}: "
-                    f"rows of that version are {what}"
-                )
+                text = other_version_text(source, line, version, bank, strict, STRICT_SWITCH)
+                warn(f"warning: {text}")
 
     return warn_new
 
@@ -195,19 +194,6 @@ def _interrupted(options: BatchOptions, rows: int) -> str:
     if options.output is not None:
         return f"interrupted after {rows:,} rows; {options.output} was not written"
     return f"interrupted after {rows:,} rows; the output is incomplete"
-
-
-def _unknown_columns(
-    layout: Layout, source: str, strict: bool, warn: Callable[[str], None]
-) -> None:
-    if not layout.unknown:
-        return
-    count = len(layout.unknown)
-    names = ", ".join(f"'{name}'" for name in layout.unknown)
-    what = f"{count} column{'s are' if count != 1 else ' is'} not a question id"
-    if strict:
-        raise InputFileError(f"{source}: header: {what}: {names} (--strict refuses them)")
-    warn(f"warning: {source}: {what} and not used: {names} (--strict refuses them)")
 
 
 @contextlib.contextmanager
