@@ -2,7 +2,7 @@
 
     python benchmarks/batch.py                 # every figure issue 13 asks for, in one run
     python benchmarks/batch.py --rows 20000    # a quicker look (memory still at 100k and 1M)
-    python benchmarks/batch.py --no-memory --no-dask
+    python benchmarks/batch.py --no-memory --no-dask --no-formats   # the speed ratios only
 
 Two inputs of N rows (no real data): the benchmark's random rows (every question asked given the
 answers so far gets a random allowed value) and the template's example rows repeated. For each,
@@ -204,12 +204,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--no-memory", action="store_true", help="skip peak RSS at 100k and 1M")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask path")
+    parser.add_argument("--no-formats", action="store_true", help="skip JSONL and FHIR")
     args = parser.parse_args()
     bank = load_questionnaire()
     random_rows = synthetic_file(bank, args.rows)
     ratios("random rows", random_rows, args.rows)
     ratios("template examples repeated", template_file(bank, args.rows), args.rows)
-    formats(random_rows)
+    if not args.no_formats:
+        formats(random_rows)
     if not args.no_memory:
         peaks = {rows: peak_rss_mib(synthetic_file(bank, rows)) for rows in (100_000, 1_000_000)}
         for rows, peak in peaks.items():

@@ -27,6 +27,7 @@ from spinetriage.errors import AnswerError, InputFileError
 from spinetriage.scoring.decision import triage_answer_set
 from spinetriage.scoring.scores import compute_scores
 from support.answer_builders import BASELINE
+from support.answer_strategies import answer_sets
 from support.batch_files import BANK, HEADER, IDS, cell, csv_text, read_rows, row
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -90,6 +91,28 @@ def test_batch_rows_agree_with_validate_answers_and_triage(raw: dict[str, str]) 
         assert decision.scores == result.scores
         if outcome.result is not None:
             assert outcome.result == result
+
+
+@PROPERTY
+@given(st.one_of(raw_answers(), answer_sets(BANK)))
+def test_the_row_kernel_scores_a_row_seen_before_as_the_exact_path_did(
+    raw: dict[str, Any],
+) -> None:
+    record = Record(2, row("R1", raw), 2, False)
+    fresh = scorer(full_result=True)
+    first = fresh.score(record)  # no cell seen yet: the exact path, which remembers the cells
+    try:
+        kernel_made = fresh._kernel(record.cells)
+    except KeyError:
+        kernel_made = None
+    assert fresh.score(record) == first
+    if first.ok and not first.ignored:
+        assert kernel_made is not None, "a valid row whose every cell was seen skips the kernel"
+        _, scores, rules, _ = kernel_made
+        assert first.decision is not None
+        assert (scores, tuple(rules)) == (first.decision.scores, first.decision.rules)
+    if first.ignored or any(problem.field for problem in first.problems):
+        assert kernel_made is None
 
 
 ALL_CONDITIONS = [

@@ -11,22 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from operator import itemgetter
 
 from ..answers.validation import AnswerSet
 from ..answers.values import NO, YES, InvalidValue, parse_value, shown_value
 from ..bank.dictionary import allowed_values
 from ..bank.model import Questionnaire, Rule
-from ..conditions.tree import Condition, Predicate, describe, leaves
+from ..conditions.tree import Condition, Predicate, describe
 from ..conditions.values import AnswerValue, QuestionType
 from ..errors import AnswerError, Problem
 from ..forms.exports import ExportFormat
-from ..scoring.decision import Decision, decide, triage_answer_set
+from ..scoring.decision import Decision, decision_from, triage_answer_set
 from ..scoring.matching import red_flags_in, rule_matcher
 from ..scoring.result import Result
+from ..scoring.scores import Scores
 from .layout import Checkbox, Layout, QuestionColumns
 from .reader import NUL_MARK, Record
-from .row_program import ProgramGroup, ProgramQuestion, RowProgram, compile_row_program
+from .row_kernel import KernelQuestion, compile_row_kernel
 
 #: what a NUL byte in the id cell is shown as in the output
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -86,6 +86,7 @@ class _Plan:
         "index",
         "missing",
         "required",
+        "seen",
         "valid",
     )
 
@@ -105,8 +106,10 @@ class _Plan:
         self.checkboxes: tuple[Checkbox, ...] = columns.checkboxes
         #: every cell seen, parsed: a value, _BLANK or _Refused
         self.cache: dict[str, CellValue] = {}
-        #: only the cells that parsed to a value: the fast path's lookup
+        #: only the cells that parsed to a value, and those with blanks as None: the kernel's
+        #: lookups (row_kernel.py)
         self.valid: dict[str, AnswerValue] = {}
+        self.seen: dict[str, AnswerValue | None] = {}
         when = f" when {describe(question.when)}" if question.when is not None else ""
         self.missing = _Refused(
             columns.column,
@@ -127,8 +130,10 @@ class _Plan:
                 value = _Refused(self.columns.column, self.columns.label, str(exc))
         if len(self.cache) < CACHE_LIMIT:
             self.cache[raw] = value
-            if value is not _BLANK and type(value) is not _Refused:
-                self.valid[raw] = value  # type: ignore[assignment]
+            if value is _BLANK:
+                self.seen[raw] = None
+            elif type(value) is not _Refused:
+                self.valid[raw] = self.seen[raw] = value  # type: ignore[assignment]
         return value
 
 
@@ -139,13 +144,11 @@ _Step = tuple[_Plan, str, int, dict[str, CellValue], Predicate | None, bool]
 class RowScorer:
     """Checks and scores rows laid out as `layout` says.
 
-    Two paths give the same answers. The fast path takes the questions that are always asked
-    and have a column of their own, looks every cell up among the valid cells seen before (in C,
-    via map), then runs the compiled program of the conditional questions (row_program.py). Any
-    cell not seen before, blank or invalid sends the row down the exact path, which walks every
-    question in bank order with `validate_answers`'s rules and names every problem. Conditional
-    questions only test answers to questions before them, so having the always-asked answers in
-    place early changes nothing.
+    Two paths give the same answers. The fast path is the layout's kernel (row_kernel.py): one
+    generated function from the cells to the matching rules, for rows whose every cell has been
+    seen before and found valid. Any other row goes down the exact path, which walks every
+    question in bank order with `validate_answers`'s rules, names every problem, and remembers
+    the cells it parses for the kernel.
     """
 
     def __init__(
@@ -174,11 +177,13 @@ class RowScorer:
         ]
         self._order = tuple(plan.id for plan in plans)
         self._steps = tuple(_step(plan) for plan in plans)
-        always = [p for p in plans if p.asked_if is None and p.index >= 0]
-        self._always_ids = tuple(p.id for p in always)
-        self._always_valid = tuple(p.valid for p in always)
-        self._always_cells = _picker(tuple(p.index for p in always))
-        self._conditional = self._program([p for p in plans if p not in always], always)
+        self._kernel = compile_row_kernel(
+            [_kernel_question(plan, partial(self._checkboxes, plan)) for plan in plans],
+            self._matcher,
+            bank.rules,
+            _BLANK,
+            _Refused,
+        )
 
     def score(self, record: Record) -> RowOutcome:
         """The row's outcome: its decision (and result), or every problem found in it."""
@@ -188,24 +193,27 @@ class RowScorer:
         if len(cells) != self.layout.width or record.has_nul:
             shown_id = record_id.replace(NUL_MARK, REPLACEMENT_CHARACTER)
             return RowOutcome(record.line, shown_id, self._shape_problems(record))
+        form_version, version_refused = self._form_version(cells)
+        if version_refused is None:
+            try:
+                kernel_made = self._kernel(cells)
+            except KeyError:  # a cell not seen before (or refused, or a required blank)
+                kernel_made = None
+            if kernel_made is not None:
+                values, scores, found, ranks = kernel_made
+                return self._decided(
+                    record,
+                    record_id,
+                    form_version,
+                    (),
+                    (scores, tuple(found), self._matcher.tiers_of(ranks)),
+                    partial(self._answers_of, values),
+                )
+        # the exact path: every question in bank order, every problem named
+        answers: dict[str, AnswerValue] = {}
         ignored: list[str] = []
         problems: list[_Refused] = []
-        form_version, version_refused = self._form_version(cells)
-        try:
-            answers = dict(
-                zip(
-                    self._always_ids,
-                    map(dict.__getitem__, self._always_valid, self._always_cells(cells)),
-                    strict=True,
-                )
-            )
-        except KeyError:
-            fast = False
-        else:
-            fast = self._conditional(cells, answers)
-        if not fast:  # the exact path: every question in bank order, every problem named
-            answers = {}
-            self._walk(self._steps, cells, answers, ignored, problems)
+        self._walk(self._steps, cells, answers, ignored, problems)
         if version_refused is not None:
             problems.insert(0, version_refused)
         if problems:
@@ -214,47 +222,43 @@ class RowScorer:
             return RowOutcome(
                 record.line, record_id, problem_list, red_flags=flags, form_version=form_version
             )
+        return self._decided(
+            record,
+            record_id,
+            form_version,
+            tuple(ignored),
+            self._matcher.match_tiers(self.bank, answers),
+            lambda: {qid: answers[qid] for qid in self._order if qid in answers},
+        )
+
+    def _decided(
+        self,
+        record: Record,
+        record_id: str,
+        form_version: str,
+        ignored: tuple[str, ...],
+        matched: tuple[Scores, tuple[Rule, ...], tuple[str, ...]],
+        answers: Callable[[], dict[str, AnswerValue]],
+    ) -> RowOutcome:
+        """The outcome of a row whose answers are valid: `matched` (scores, the rules that hold
+        and their tiers); `answers()`: its answers in bank order, built only when wanted."""
         try:
-            decision = decide(self.bank, answers, self._matcher)
+            decision = decision_from(self.bank, self._matcher, *matched, answers)
         except AnswerError as error:  # no rule matches: this row is an error, the run goes on
             problems_found = tuple(replace(p, line=record.line) for p in error.problems)
             return RowOutcome(record.line, record_id, problems_found, form_version=form_version)
         result = None
         if self.full_result:
-            in_order = {qid: answers[qid] for qid in self._order if qid in answers}
-            answer_set = AnswerSet(in_order, tuple(ignored))
-            result = triage_answer_set(self.bank, answer_set, decision)
+            result = triage_answer_set(self.bank, AnswerSet(answers(), ignored), decision)
         return RowOutcome(
-            record.line, record_id, (), decision, tuple(ignored), result, form_version=form_version
+            record.line, record_id, (), decision, ignored, result, form_version=form_version
         )
 
-    def _program(self, plans: list[_Plan], always: list[_Plan]) -> RowProgram:
-        """The fast path's function for the questions not in `always` (row_program.py)."""
-        runs: list[list[_Plan]] = []
-        for plan in plans:
-            if runs and plan.asked_if is not None and runs[-1][0].asked_if is plan.asked_if:
-                runs[-1].append(plan)
-            else:
-                runs.append([plan])
-        always_ids = {plan.id for plan in always}
-        groups = []
-        for run in runs:
-            when = run[0].columns.question.when
-            subjects = {leaf.subject for leaf in leaves(when)} if when is not None else set()
-            subject = next(iter(subjects)) if len(subjects) == 1 else ""
-            questions = tuple(
-                ProgramQuestion(
-                    p.id,
-                    p.index,
-                    p.valid,
-                    p.required,
-                    partial(self._checkboxes, p) if p.index < 0 and p.checkboxes else None,
-                )
-                for p in run
-            )
-            memo: dict[AnswerValue | None, bool] | None = {} if subject in always_ids else None
-            groups.append(ProgramGroup(run[0].asked_if, subject, memo, questions))
-        return compile_row_program(groups, _BLANK, _Refused)
+    def _answers_of(self, values: tuple[AnswerValue | None, ...]) -> dict[str, AnswerValue]:
+        """The kernel's answers (layout order, None: unanswered) by question id."""
+        return {
+            qid: value for qid, value in zip(self._order, values, strict=True) if value is not None
+        }
 
     def _form_version(self, cells: list[str]) -> tuple[str, _Refused | None]:
         """The form version the row names, when it is not the bank's; refused under --strict."""
@@ -394,11 +398,13 @@ def _step(plan: _Plan) -> _Step:
     return (plan, plan.id, plan.index, plan.cache, plan.asked_if, plan.required)
 
 
-def _picker(indexes: tuple[int, ...]) -> Callable[[list[str]], tuple[str, ...]]:
-    """The cells at these indexes, as a tuple (itemgetter alone returns a bare cell for one)."""
-    if len(indexes) == 1:
-        only = indexes[0]
-        return lambda cells: (cells[only],)
-    if not indexes:
-        return lambda cells: ()
-    return itemgetter(*indexes)
+def _kernel_question(plan: _Plan, checkboxes: Callable[[list[str]], CellValue]) -> KernelQuestion:
+    question = plan.columns.question
+    # a blank in a required always-asked question is not in its lookup: the exact path names it
+    must_answer = question.when is None and question.required
+    return KernelQuestion(
+        question,
+        plan.index,
+        plan.valid if must_answer else plan.seen,
+        checkboxes if plan.index < 0 and plan.checkboxes else None,
+    )

@@ -14,7 +14,7 @@ such rule's, in bank order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..answers.validation import AnswerSet, validate_answers
@@ -58,12 +58,26 @@ def decide(
     """Scores and matching rules for validated answers (`matcher`: the bank's, kept for speed)."""
     matcher = rule_matcher(bank) if matcher is None else matcher
     scores, rules, tiers = matcher.match_tiers(bank, answers)
+    return decision_from(bank, matcher, scores, rules, tiers, lambda: answers)
+
+
+def decision_from(
+    bank: Questionnaire,
+    matcher: RuleMatcher,
+    scores: Scores,
+    rules: tuple[Rule, ...],
+    tiers: tuple[str, ...],
+    answers: Callable[[], Answers],
+) -> Decision:
+    """The decision, once the matching rules and their tiers are known; `answers()` gives the
+    answers, wanted only when a stated preference may set a tier aside (batch rows build
+    them only then)."""
     if not rules:
         # the bank's gap, found on these answers: they cannot be scored, the next set may be
         raise AnswerError([Problem(message=NO_TIER)])
     if len(tiers) < 2 or tiers[0] not in matcher.may_set_aside:
         return Decision(scores, rules, tiers)  # nothing a preference could set aside
-    return Decision(scores, rules, tiers, _set_aside(bank, tiers, answers, scores))
+    return Decision(scores, rules, tiers, _set_aside(bank, tiers, answers(), scores))
 
 
 def _set_aside(

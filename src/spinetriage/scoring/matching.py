@@ -52,6 +52,10 @@ class RuleMatcher:
         """`match`, with the tiers of the rules that hold, most urgent first."""
         scores = compute_scores(bank, answers, self.scales)
         rules, ranks = self.select(answers, scores)
+        return scores, tuple(rules), self.tiers_of(ranks)
+
+    def tiers_of(self, ranks: int) -> tuple[str, ...]:
+        """The tiers whose rank bits are set in `ranks`, most urgent first."""
         tiers = self._tiers.get(ranks)
         if tiers is None:
             # at most one entry per set of tiers that occurs: a bank has a handful of tiers
@@ -59,7 +63,7 @@ class RuleMatcher:
             tiers = self._tiers[ranks] = tuple(
                 tier for rank, tier in enumerate(by_rank) if ranks >> rank & 1
             )
-        return scores, tuple(rules), tiers
+        return tiers
 
 
 #: matchers of the banks used lately; a bank is frozen, so its matcher never goes stale

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from itertools import repeat
 from operator import attrgetter
 from typing import cast
 
@@ -21,6 +22,8 @@ from ..bank.score_vocabulary import DERIVED_SCORES, DISABILITY_BANDS, DURATION_B
 from ..conditions.values import Answers, AnswerValue, QuestionType
 
 DISABILITY_BAND_TOPS = (20, 40, 60, 80, 100)
+#: the scales in the order `ScaleQuestions.sums` gives their (points, count) pairs
+SUMMED = ("disability", "psychosocial_distress", "psychosocial", "treatment_response")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +65,30 @@ class ScaleQuestions:
     psychosocial: ScaleItems
     psychosocial_distress: ScaleItems
     treatment_response: ScaleItems
-    #: get -> the (total, count) of each scale in SUMMED, flat (`_compile_sums`)
-    sums: Callable[[Getter], tuple[int, ...]]
+    #: for each scale in SUMMED order: each question's points by answer, and 1 by each answer
+    #: that gives points (to count the questions that gave points)
+    points: tuple[tuple[dict[AnswerValue, int], ...], ...] = ()
+    counts: tuple[tuple[dict[AnswerValue, int], ...], ...] = ()
+
+    def summed(self) -> tuple[ScaleItems, ...]:
+        """The scales `sums` adds up, in its order (SUMMED)."""
+        return tuple(getattr(self, name) for name in SUMMED)
+
+    def sums(self, answers: tuple[tuple[AnswerValue | None, ...], ...]) -> tuple[int, ...]:
+        """Each scale's total points and how many of its questions gave points, flat, from the
+        answers to each scale's questions (`summed`; None: unanswered), added up in C."""
+        totals: list[int] = []
+        for points, counts, scale_answers in zip(self.points, self.counts, answers, strict=True):
+            totals += (
+                sum(map(_points_or_0, points, scale_answers, _ZEROS)),
+                sum(map(_points_or_0, counts, scale_answers, _ZEROS)),
+            )
+        return tuple(totals)
+
+
+_ZEROS = repeat(0)
+#: (points by answer, answer, 0) -> the answer's points, or 0
+_points_or_0 = cast(Callable[[dict[AnswerValue, int], AnswerValue | None, int], int], dict.get)
 
 
 def _points_by_answer(question: Question) -> dict[AnswerValue, int]:
@@ -77,7 +102,12 @@ def scale_questions(bank: Questionnaire) -> ScaleQuestions:
         scale.value: tuple((q.id, _points_by_answer(q)) for q in bank.questions if q.scale is scale)
         for scale in ScoreScale
     }
-    return ScaleQuestions(**items, sums=_compile_sums([items[name] for name in SUMMED]))
+    summed = [items[name] for name in SUMMED]
+    return ScaleQuestions(
+        **items,
+        points=tuple(tuple(points for _, points in scale) for scale in summed),
+        counts=tuple(tuple(dict.fromkeys(points, 1) for _, points in scale) for scale in summed),
+    )
 
 
 def disability_band(percent: float) -> str:
@@ -107,19 +137,31 @@ def _whole(value: AnswerValue | None) -> int | None:
 WORST_PAIN_FROM = ("pain_worst", "pain_worst_recheck", "pain_now")
 
 
-def _worst_pain(get: Getter) -> int | None:
-    """The worst pain of the past week: the highest of the pain answers, since pain now is part
-    of that week and a worst pain given below it was asked again (`pain_worst_recheck`)."""
-    known = [value for value in map(_whole, map(get, WORST_PAIN_FROM)) if value is not None]
-    return max(known) if known else None
-
-
 def compute_scores(
     bank: Questionnaire, answers: Answers, scales: ScaleQuestions | None = None
 ) -> Scores:
     """The derived scores; pass `scales` (from `scale_questions`) when scoring many answer sets."""
     scales = scale_questions(bank) if scales is None else scales
     get = answers.get
+    by_scale = tuple(
+        tuple(get(question_id) for question_id, _ in scale) for scale in scales.summed()
+    )
+    return scores_from(
+        scales.sums(by_scale),
+        get("pain_now"),
+        tuple(map(get, WORST_PAIN_FROM)),
+        get("symptom_weeks"),
+    )
+
+
+def scores_from(
+    sums: tuple[int, ...],
+    pain_now: AnswerValue | None,
+    pains: tuple[AnswerValue | None, ...],
+    weeks_answer: AnswerValue | None,
+) -> Scores:
+    """The scores from the scale sums (`ScaleQuestions.sums`), the answer to `pain_now`, the
+    answers to WORST_PAIN_FROM and the answer to `symptom_weeks` (None: unanswered)."""
     (
         disability,
         disability_items,
@@ -129,14 +171,17 @@ def compute_scores(
         other_items,
         failed,
         _,
-    ) = scales.sums(get)
+    ) = sums
     percent = round(disability / (5 * disability_items) * 100, 1) if disability_items else None
     total = other_points + distress_points if other_items + distress_items else None
     distress = distress_points if distress_items else None
-    weeks = _whole(get("symptom_weeks"))
+    weeks = _whole(weeks_answer)
+    # the worst pain of the past week: the highest of the pain answers, since pain now is part
+    # of that week and a worst pain given below it was asked again (`pain_worst_recheck`)
+    known = [value for value in map(_whole, pains) if value is not None]
     return Scores(
-        _whole(get("pain_now")),
-        _worst_pain(get),
+        _whole(pain_now),
+        max(known) if known else None,
         percent,
         disability_band(percent) if percent is not None else None,
         weeks,
@@ -146,28 +191,3 @@ def compute_scores(
         psychosocial_risk(total, distress or 0) if total is not None else None,
         failed,
     )
-
-
-#: the scales in the order `ScaleQuestions.sums` gives their (points, count) pairs
-SUMMED = ("disability", "psychosocial_distress", "psychosocial", "treatment_response")
-
-
-def _compile_sums(items: list[ScaleItems]) -> Callable[[Getter], tuple[int, ...]]:
-    """`sums(get)`: each scale's total points and how many questions gave points, in one
-    straight-line function (a loop over a bank's 26 scale questions takes twice as long).
-    Question ids and point tables are named constants: no bank text is part of the source."""
-    constants: dict[str, object] = {}
-    lines = ["def sums(get):"]
-    for n, scale in enumerate(items):
-        lines.append(f"    t{n} = c{n} = 0")
-        for m, (question_id, points_by_answer) in enumerate(scale):
-            constants[f"q{n}_{m}"], constants[f"p{n}_{m}"] = question_id, points_by_answer
-            lines += [
-                f"    p = p{n}_{m}.get(get(q{n}_{m}))",
-                "    if p is not None:",
-                f"        t{n} += p",
-                f"        c{n} += 1",
-            ]
-    lines.append(f"    return ({', '.join(f't{n}, c{n}' for n in range(len(items)))},)")
-    exec(compile("\n".join(lines), "<spinetriage scale sums>", "exec"), constants)
-    return cast(Callable[[Getter], tuple[int, ...]], constants["sums"])
