@@ -94,6 +94,31 @@ def test_workers_give_the_bytes_of_one_process(tmp_path: Path, fmt: str) -> None
     assert len(warnings) == 2  # each other form version, once, at its first line
 
 
+def awkward_text(count: int) -> str:
+    """Rows whose text a reader could split or read differently from the file's reading: line
+    breaks Python's str.splitlines takes but CSV does not (U+2028, form feed), a lone CR line
+    end, a stray quote in an unquoted cell, a NUL byte, a cell past the csv module's limit."""
+    header = ",".join(HEADER)
+    lines = [f"{header}\r\n"]
+    odd_ids = ["x\u2028y", "form\x0cfeed", 'ab"c', "nul\x00id", "long" + "L" * 200_000, "cr"]
+    for number in range(count):
+        cells = row(f"P{number}", answers(pain_now=number % 11))
+        if number % 9 == 4:
+            cells[0] = odd_ids[number // 9 % len(odd_ids)]
+        end = "\r" if cells[0] == "cr" else "\r\n"
+        lines.append(",".join(cells) + end)
+    return "".join(lines)
+
+
+def test_workers_read_awkward_text_as_one_process(tmp_path: Path) -> None:
+    source = tmp_path / "awkward.csv"
+    source.write_text(awkward_text(300), encoding="utf-8", newline="")
+    one = run(source, tmp_path, "one", jobs=1)
+    assert one[0].errors >= 300 // 54  # the NUL and long-cell rows, at least
+    for chunk_rows in (5, 8):
+        assert run(source, tmp_path, "many", jobs=2, chunk_rows=chunk_rows) == one
+
+
 @pytest.mark.parametrize("golden", ["spreadsheet.csv", "redcap.csv"])
 def test_workers_read_golden_files_as_one_process(tmp_path: Path, golden: str) -> None:
     """A BOM, CRLF, bad rows, a formula id (spreadsheet); REDCap checkbox columns (redcap)."""

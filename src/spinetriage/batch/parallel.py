@@ -1,8 +1,11 @@
 """`batch --jobs N`: rows scored in N worker processes, written in input order by this one.
 
 This process still reads the CSV, so the records, their line numbers and every reading problem
-are exactly those of a run in one process. It sends chunks of records to the workers and writes
-each chunk's rendered rows as it comes back, oldest first: the output is the same, byte for
+are exactly those of a run in one process. It sends each chunk of records to a worker as the
+text it read them from (one string: cheap to send), with the line before it; the worker reads
+that text into the same records (`records_in_text`). A chunk with a record only this process
+could read right (a NUL byte, a line or a cell too long) is sent as records instead. It writes
+each chunk's rendered rows as they come back, oldest first: the output is the same, byte for
 byte. At most `IN_FLIGHT_PER_WORKER` chunks per worker are out at a time, so memory stays
 bounded whatever the size of the input.
 
@@ -25,11 +28,12 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import islice
 from types import TracebackType
 
 from ..errors import WorkerLost
 from ..signals import STOP_SIGNALS
-from .reader import Record
+from .reader import CsvSource, Record, records_in_text
 from .rows import RowScorer
 from .sink import BatchSummary, RowSink
 from .writers import BatchContext, BatchFormat, ErrorRows
@@ -63,9 +67,15 @@ class _ChunkScorer:
     """What a worker holds: the scorer and writers that render rows into text buffers."""
 
     def __init__(
-        self, scorer: RowScorer, fmt: BatchFormat, context: BatchContext, id_column: str
+        self,
+        scorer: RowScorer,
+        fmt: BatchFormat,
+        context: BatchContext,
+        id_column: str,
+        delimiter: str,
     ) -> None:
         self.scorer = scorer
+        self.delimiter = delimiter
         self.output = io.StringIO()
         self.errors = io.StringIO()
         writer = fmt.open(self.output, context)
@@ -75,7 +85,7 @@ class _ChunkScorer:
         self.writer = writer
         self.error_rows = error_rows
 
-    def score(self, records: list[Record]) -> ScoredChunk:
+    def score(self, records: Iterable[Record]) -> ScoredChunk:
         sink = RowSink(self.writer, self.error_rows, BatchSummary())
         for record in records:
             sink.take(self.scorer.score(record))
@@ -106,9 +116,39 @@ def _start_worker(chunk_scorer: _ChunkScorer) -> None:
 RecordFields = tuple[int, list[str], int, bool, str]
 
 
-def _score_chunk(chunk: list[RecordFields]) -> ScoredChunk:
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Rows as sent to a worker: the text they were read from and the line before it, or (for
+    rows the text alone would not give back exactly) the records themselves."""
+
+    text: str = ""
+    line_offset: int = 0
+    records: list[RecordFields] | None = None
+
+
+def chunks_of(source: CsvSource, records: Iterator[Record], size: int) -> Iterator[Chunk]:
+    """`records` in chunks of `size`, each as its text where that gives them back exactly.
+
+    `source.capture_lines()` must have been called before its first record was read; `records`
+    is that source's one records() iterator."""
+    captured = source.captured
+    assert captured is not None, "chunks_of needs the lines captured from the first record on"
+    line_offset = source.header_line
+    while chunk := list(islice(records, size)):
+        if any(record.has_nul or record.unreadable for record in chunk):
+            fields = [(r.line, r.cells, r.last_line, r.has_nul, r.unreadable) for r in chunk]
+            yield Chunk(records=fields)
+        else:
+            yield Chunk("".join(captured), line_offset)
+        captured.clear()
+        line_offset = chunk[-1].last_line
+
+
+def _score_chunk(chunk: Chunk) -> ScoredChunk:
     assert _worker is not None, "a worker scores only after _start_worker"
-    return _worker.score([Record(*fields) for fields in chunk])
+    if chunk.records is not None:
+        return _worker.score([Record(*fields) for fields in chunk.records])
+    return _worker.score(records_in_text(chunk.text, _worker.delimiter, chunk.line_offset))
 
 
 class Workers:
@@ -121,13 +161,14 @@ class Workers:
         fmt: BatchFormat,
         context: BatchContext,
         id_column: str,
+        delimiter: str,
     ) -> None:
         self.jobs = jobs
         self._pool = ProcessPoolExecutor(
             jobs,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start_worker,
-            initargs=(_ChunkScorer(scorer, fmt, context, id_column),),
+            initargs=(_ChunkScorer(scorer, fmt, context, id_column, delimiter),),
         )
 
     def __enter__(self) -> Workers:
@@ -142,14 +183,13 @@ class Workers:
         # after an error or Ctrl-C: drop the chunks not started, wait for those being scored
         self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
-    def score(self, chunks: Iterable[list[Record]]) -> Iterator[ScoredChunk]:
+    def score(self, chunks: Iterable[Chunk]) -> Iterator[ScoredChunk]:
         """Each chunk scored, in the order given, with a bounded number of chunks out at once."""
         pending: deque[Future[ScoredChunk]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
         try:
             for chunk in chunks:
-                fields = [(r.line, r.cells, r.last_line, r.has_nul, r.unreadable) for r in chunk]
-                pending.append(self._pool.submit(_score_chunk, fields))
+                pending.append(self._pool.submit(_score_chunk, chunk))
                 if len(pending) >= limit:
                     yield pending.popleft().result()
             while pending:

@@ -72,6 +72,8 @@ class CsvSource:
             raise
         self._reader = csv.reader(self._lines(), delimiter=self.delimiter)
         self._line_offset = self.header_line
+        #: every line read so far, as the csv module got it, when `capture_lines` was called
+        self.captured: list[str] | None = None
 
     def __enter__(self) -> CsvSource:
         return self
@@ -98,10 +100,16 @@ class CsvSource:
         except OSError:
             return None
 
+    def capture_lines(self) -> None:
+        """From now on keep each line read in `captured` (the caller empties it), so that the
+        text of the records read can be passed on (parallel.py); call before `records()`."""
+        self.captured = []
+
     def _lines(self) -> Iterator[str]:
         """The file's lines for the csv module; a line too long is skipped, without holding it,
         and given as `_LONG_LINE` (it has a NUL mark, so its record is looked at)."""
         readline = self._text.readline
+        captured = self.captured  # set before the first record is read, or never
         while line := readline(MAX_LINE_CHARS):
             if "\0" in line:
                 self._nul_lines += 1
@@ -111,6 +119,8 @@ class CsvSource:
                     pass
                 self._nul_lines += 1
                 line = _LONG_LINE + "\n"
+            if captured is not None:
+                captured.append(line)
             yield line
 
     def _decode_error(self, exc: UnicodeError) -> InputFileError:
@@ -199,6 +209,20 @@ class CsvSource:
                 raise self._decode_error(exc) from None
             except OSError as exc:
                 raise InputFileError(f"{self.name}: cannot read the file: {exc.strerror}") from None
+
+
+def records_in_text(text: str, delimiter: str, line_offset: int) -> Iterator[Record]:
+    """The records of text that `CsvSource.records` read without a NUL, an over-long line or an
+    over-long cell (`captured`), numbered as it numbered them: `line_offset` is the line before
+    the text's first. A worker reads its chunk of rows this way (parallel.py)."""
+    # lines split as the file was read (newline=""): at \n, \r and \r\n only
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    for cells in reader:
+        last = reader.line_num
+        if cells:
+            yield Record(previous + 1 + line_offset, cells, last + line_offset, False)
+        previous = last
 
 
 #: why a line too long is not read

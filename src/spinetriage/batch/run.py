@@ -26,7 +26,7 @@ from ..errors import InputFileError, Interrupted, InvalidArgument
 from ..fhir.identity import check_id_system
 from ..output_files import atomic_writer, refuse_overwriting
 from .layout import check_unknown_columns, other_version_text, read_layout
-from .parallel import Workers, can_fork
+from .parallel import Chunk, Workers, can_fork, chunks_of
 from .reader import CsvSource, Record
 from .rows import RowScorer
 from .sink import BatchSummary, RowSink
@@ -96,14 +96,18 @@ def run_batch(
                 )
                 warn_versions = _version_warner(bank, source.name, options.strict, warn)
                 scoring = _Scoring(source, sink, warn_versions, progress)
-                records = source.records()
                 # workers start only for more than one chunk of rows (and one process reads no
                 # row ahead: piped rows come out as they go in)
                 parallel = options.jobs > 1 and can_fork()
+                if parallel:
+                    source.capture_lines()  # the workers are sent the text of their rows
+                records = source.records()
                 first = list(islice(records, options.chunk_rows)) if parallel else []
                 if parallel and len(first) == options.chunk_rows:
-                    with Workers(options.jobs, scorer, fmt, context, layout.id_column) as workers:
-                        chunks = _chunks(chain(first, records), options.chunk_rows)
+                    with Workers(
+                        options.jobs, scorer, fmt, context, layout.id_column, source.delimiter
+                    ) as workers:
+                        chunks = chunks_of(source, chain(first, records), options.chunk_rows)
                         scoring.in_workers(workers, chunks, stream, errors_out)
                 else:
                     scoring.here(scorer, chain(first, records))
@@ -143,7 +147,7 @@ class _Scoring:
     def in_workers(
         self,
         workers: Workers,
-        chunks: Iterator[list[Record]],
+        chunks: Iterator[Chunk],
         output: IO[str],
         errors: IO[str] | None,
     ) -> None:
@@ -167,11 +171,6 @@ class _Scoring:
     def _end(self) -> None:
         if self.progress is not None:
             self.progress.update(self.sink.summary.rows, self.source.total_bytes())
-
-
-def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    while chunk := list(islice(records, size)):
-        yield chunk
 
 
 def _version_warner(
