@@ -14,12 +14,17 @@ from hypothesis import strategies as st
 
 from spinetriage.answers.validation import validate_answers
 from spinetriage.bank.model import Question, ScoreScale
-from spinetriage.bank.score_vocabulary import DERIVED_SCORES
+from spinetriage.bank.score_vocabulary import (
+    DERIVED_SCORES,
+    DISABILITY_BANDS,
+    DURATION_BANDS,
+    RISK_LEVELS,
+)
 from spinetriage.batch.layout import read_layout
 from spinetriage.batch.reader import CsvSource, Record
 from spinetriage.batch.rows import RowScorer
 from spinetriage.batch.run import BatchOptions, run_batch
-from spinetriage.batch.writers import neutralise
+from spinetriage.batch.writers import _csv_cell, neutralise
 from spinetriage.conditions.compiler import compile_condition, compile_selection
 from spinetriage.conditions.tree import evaluate
 from spinetriage.conditions.values import QuestionType
@@ -113,6 +118,20 @@ def test_the_row_kernel_scores_a_row_seen_before_as_the_exact_path_did(
         assert (scores, tuple(rules)) == (first.decision.scores, first.decision.rules)
     if first.ignored or any(problem.field for problem in first.problems):
         assert kernel_made is None
+
+
+@PROPERTY
+@given(st.text())
+def test_a_result_cell_is_written_as_the_csv_module_writes_it(text: str) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["x", text, "y"])
+    assert buffer.getvalue() == f"x,{_csv_cell(text)},y\r\n"
+
+
+def test_the_score_bands_are_written_without_quotes() -> None:
+    """The CSV writer joins the scores as they are: the bands must need no quotes."""
+    for band in (*DISABILITY_BANDS, *DURATION_BANDS, *RISK_LEVELS):
+        assert _csv_cell(band) == band
 
 
 ALL_CONDITIONS = [

@@ -40,8 +40,11 @@ def neutralise(cell: str) -> str:
     return "'" + cell if _FORMULA.match(cell) else cell
 
 
-def _has_line_break(text: str) -> bool:
-    return "\n" in text or "\r" in text
+def _csv_cell(text: str) -> str:
+    """One cell as the csv module writes it in a row of several (quoted only when it must be)."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return _csv_line([text])[:-2]
+    return text
 
 
 def _csv_line(cells: list[str]) -> str:
@@ -75,11 +78,9 @@ class CsvRows:
         self._scores_of = attrgetter(*SCORE_NAMES)
         self._stream = stream
         self._writer = csv.writer(stream)
-        # A scored row's last cells, the bank's version and hash, are the same on every row:
-        # rendered once with the line end and appended, the csv module need not quote them each
-        # time. The rest is written without a line end, so that writer cannot tell that a line
-        # break in a cell needs quotes: rows with one in their id take the plain writer.
-        self._short_writer = csv.writer(stream, lineterminator="")
+        # A scored row's line is put together from parts rendered as the csv module renders
+        # them: its last cells, the bank's version and hash, are the same on every row and are
+        # rendered once with the line end; see `write` for the rest.
         self._bank = (neutralise(bank.version), neutralise(bank.content_hash))
         self._ok_end = _csv_line(["", *self._bank])
         rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
@@ -88,9 +89,8 @@ class CsvRows:
         ranked = sorted(bank.rules, key=lambda rule: rank[rule.tier])
         self._place = {id(rule): place for place, rule in enumerate(ranked)}
         self._ranked_ids = [rule.id for rule in ranked]
-        self._rule_cells: dict[tuple[int, ...], tuple[str, str]] = {}
+        self._middles: dict[tuple[object, ...], str] = {}
         self._urgency = {tier.id: neutralise(tier.urgency) for tier in bank.tiers}
-        self._short_ok = not any(_has_line_break(u) for u in self._urgency.values())
         self._blank = ("",) * (4 + len(SCORE_NAMES) + 1 + len(self._bank))
         stream.write(
             _csv_line(
@@ -123,30 +123,25 @@ class CsvRows:
             cells = (outcome.line, record_id, "error", error, "", "", flags, *self._blank[3:])
             self._writer.writerow(cells)
             return
-        tier = decision.tier
-        # few combinations of rules occur: their two cells are worked out once each
-        key = tuple(map(id, decision.rules))
-        rule_cells = self._rule_cells.get(key)
-        if rule_cells is None:
-            rule_cells = self._rule_cells_of(decision.rules)
-            if len(self._rule_cells) < MEMO_LIMIT:
-                self._rule_cells[key] = rule_cells
-        cells = (
-            outcome.line,
-            record_id,
-            "ok",
-            "",
-            tier,
-            self._urgency[tier],
-            *rule_cells,
-            *self._scores_of(decision.scores),
-            ";".join(outcome.ignored),
-        )
-        if self._short_ok and not _has_line_break(record_id):
-            self._short_writer.writerow(cells)
-            self._stream.write(self._ok_end)
-        else:
-            self._writer.writerow((*cells, *self._bank))
+        # few combinations of a tier and rules occur: the cells from the status to the reasons
+        # are rendered once each (the reasons run to hundreds of characters)
+        key = (decision.tier, *map(id, decision.rules))
+        middle = self._middles.get(key)
+        if middle is None:
+            middle = self._middle_of(decision.tier, decision.rules)
+            if len(self._middles) < MEMO_LIMIT:
+                self._middles[key] = middle
+        # the scores are numbers and the vocabulary's bands, which need no quotes (a test checks)
+        scores = ",".join(["" if v is None else str(v) for v in self._scores_of(decision.scores)])
+        ignored = ";".join(outcome.ignored)  # question ids: plain
+        self._stream.write(f"{outcome.line},{_csv_cell(record_id)},{middle},{scores},{ignored}")
+        self._stream.write(self._ok_end)
+
+    def _middle_of(self, tier: str, rules: tuple[Rule, ...]) -> str:
+        """`ok`, no error, the tier, its urgency, the red flags and the reasons, as CSV text."""
+        red_flags, reasons = self._rule_cells_of(rules)
+        cells = (tier, self._urgency[tier], red_flags, reasons)
+        return "ok,," + ",".join(map(_csv_cell, cells))
 
     def _rule_cells_of(self, rules: tuple[Rule, ...]) -> tuple[str, str]:
         """The red flags in bank order, and every rule most urgent tier first (as in Result)."""
