@@ -19,17 +19,15 @@ interruption means, stops sending work, and waits for them (a chunk takes a frac
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from ..errors import WorkerLost
 from ..signals import STOP_SIGNALS
@@ -37,6 +35,9 @@ from .reader import CsvSource, Record, records_in_text
 from .rows import RowScorer
 from .sink import BatchSummary, RowSink
 from .writers import BatchContext, BatchFormat, ErrorRows
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: chunks sent ahead per worker: one being scored, one waiting, so no worker idles
 IN_FLIGHT_PER_WORKER = 2
@@ -163,6 +164,11 @@ class Workers:
         id_column: str,
         delimiter: str,
     ) -> None:
+        # imported only when workers start (a twentieth of a second): a run in one process
+        # does without them
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.jobs = jobs
         self._pool = ProcessPoolExecutor(
             jobs,
@@ -185,6 +191,8 @@ class Workers:
 
     def score(self, chunks: Iterable[Chunk]) -> Iterator[ScoredChunk]:
         """Each chunk scored, in the order given, with a bounded number of chunks out at once."""
+        from concurrent.futures.process import BrokenProcessPool
+
         pending: deque[Future[ScoredChunk]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
         try:
