@@ -98,14 +98,55 @@ def test_batch_rows_agree_with_validate_answers_and_triage(raw: dict[str, str]) 
             assert outcome.result == result
 
 
+MULTI_CHOICE = [q for q in BANK.questions if q.type is QuestionType.MULTI_CHOICE]
+#: every multiple-choice question as REDCap checkbox columns, `id___code`
+REDCAP_HEADER = [
+    column
+    for name in HEADER
+    for column in (
+        [f"{name}___{code}" for code in BANK.question(name).codes]
+        if name in {q.id for q in MULTI_CHOICE}
+        else [name]
+    )
+]
+#: without the bank's optional questions (a header without a required one is refused)
+SHORT_HEADER = [name for name in HEADER if name not in ("both_legs_onset", "pain_worst_recheck")]
+
+
+def redcap_row(record_id: str, raw: dict[str, Any]) -> list[str]:
+    """The row as REDCap exports it: 1 for each ticked box, 0 for the others."""
+    cells = dict(zip(HEADER, row(record_id, raw), strict=True))
+    out = []
+    for column in REDCAP_HEADER:
+        name, _, code = column.partition("___")
+        out.append(("1" if code in cells[name].split(";") else "0") if code else cells[name])
+    return out
+
+
+LAYOUTS = {
+    "plain": (HEADER, row),
+    "redcap": (REDCAP_HEADER, redcap_row),
+    "short": (SHORT_HEADER, lambda record_id, raw: row(record_id, raw, SHORT_HEADER)),
+}
+
+
 @PROPERTY
-@given(st.one_of(raw_answers(), answer_sets(BANK)))
+@given(
+    st.sampled_from(sorted(LAYOUTS)),
+    st.one_of(raw_answers(), answer_sets(BANK)),
+    st.lists(st.sampled_from([q.id for q in MULTI_CHOICE]), max_size=3),
+)
 def test_the_row_kernel_scores_a_row_seen_before_as_the_exact_path_did(
-    raw: dict[str, Any],
+    layout_name: str, raw: dict[str, Any], left_blank: list[str]
 ) -> None:
-    record = Record(2, row("R1", raw), 2, False)
-    fresh = scorer(full_result=True)
-    first = fresh.score(record)  # no cell seen yet: the exact path, which remembers the cells
+    """Score a row twice with a new scorer: first the exact path (no cell seen yet), then the
+    kernel, which must agree, or leave the row to the exact path (a blank required question
+    answered by checkboxes, an answer not asked for)."""
+    header, cells_of = LAYOUTS[layout_name]
+    raw = {**raw, **dict.fromkeys(left_blank, "")}
+    record = Record(2, cells_of("R1", raw), 2, False)
+    fresh = RowScorer(BANK, read_layout(BANK, header, "test.csv"), full_result=True)
+    first = fresh.score(record)
     try:
         kernel_made = fresh._kernel(record.cells)
     except KeyError:

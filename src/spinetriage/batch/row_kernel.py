@@ -76,16 +76,19 @@ def compile_row_kernel(
     blank_name, refused_name = constant(blank), constant(refused)
     for q in questions:
         name = names[q.question.id]
+        # always asked and required: a blank is the exact path's to name (with a column of its
+        # own, a blank is not in the lookup and raises KeyError)
+        must_answer = q.question.when is None and q.question.required
         if q.checkboxes is not None and q.index < 0:
             lines += [
                 f"{name} = {constant(q.checkboxes)}(cells)",
                 f"if {name} is {blank_name}:",
-                f"    {name} = None",
+                "    return None" if must_answer else f"    {name} = None",
                 f"elif {name}.__class__ is {refused_name}:",
                 "    return None",
             ]
         elif q.index < 0:
-            lines.append(f"{name} = None")
+            lines.append("return None" if must_answer else f"{name} = None")
     lines += _asked_checks(questions, names, source)
     by_id = {q.question.id: q.question for q in questions}
     sums = _sums(matcher.scales, by_id, names, constant)
