@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from spinetriage.batch.parallel import CAPTURED_LINES_PER_ROW, capture_for_chunks, chunks_of
+from spinetriage.batch.reader import MAX_LINE_CHARS, CsvSource
 from spinetriage.batch.run import BatchOptions, run_batch
 from spinetriage.errors import ExitCode, InvalidArgument
 from support.answer_builders import answers
@@ -117,6 +119,40 @@ def test_workers_read_awkward_text_as_one_process(tmp_path: Path) -> None:
     assert one[0].errors >= 300 // 54  # the NUL and long-cell rows, at least
     for chunk_rows in (5, 8):
         assert run(source, tmp_path, "many", jobs=2, chunk_rows=chunk_rows) == one
+
+
+def test_a_line_end_split_by_the_line_limit_counts_once(tmp_path: Path) -> None:
+    """A line of MAX_LINE_CHARS - 1 characters and CR LF: read at most MAX_LINE_CHARS at a time,
+    the CR and the LF come apart; they are one line end, in one process and in workers."""
+    body = "BIG," + ",".join(["x" * 80_000] * 13)
+    body += "y" * (MAX_LINE_CHARS - 1 - len(body))
+    rows = [",".join(row(f"A{n}", answers())) for n in range(2)]
+    rows += [body] + [",".join(row(f"C{n}", answers())) for n in range(4)]
+    source = tmp_path / "in.csv"
+    source.write_text(",".join(HEADER) + "\r\n" + "".join(f"{r}\r\n" for r in rows), newline="")
+    one = run(source, tmp_path, "one", jobs=1)
+    assert run(source, tmp_path, "many", jobs=2, chunk_rows=3) == one
+    lines = [int(line.split(",")[0]) for line in one[1].decode().splitlines()[1:]]
+    assert lines == [2, 3, 4, 5, 6, 7, 8]  # the big row is line 4, an error row
+
+
+def test_runs_of_blank_lines_are_not_kept_for_the_workers(tmp_path: Path) -> None:
+    """Blank lines are not rows: a chunk holding a long run of them is sent as records, and the
+    lines kept for a chunk stay within their bound."""
+    rows = [",".join(row(f"P{n}", answers())) for n in range(12)]
+    text = "\r\n".join(rows[:5]) + "\r\n" * 500 + "\r\n".join(rows[5:]) + "\r\n"
+    source = tmp_path / "in.csv"
+    source.write_text(",".join(HEADER) + "\r\n" + text, newline="")
+    one = run(source, tmp_path, "one", jobs=1)
+    assert run(source, tmp_path, "many", jobs=2, chunk_rows=3) == one
+    with CsvSource(str(source)) as csv_source:
+        capture_for_chunks(csv_source, 3)
+        kept = []
+        for chunk in chunks_of(csv_source, csv_source.records(), 3):
+            kept.append(len(chunk.lines) if chunk.lines is not None else None)
+        assert csv_source.captured is not None
+    assert kept == [3, None, 3, 3]  # the chunk with the blank lines went as records
+    assert all(size <= CAPTURED_LINES_PER_ROW * 3 for size in kept if size is not None)
 
 
 @pytest.mark.parametrize("golden", ["spreadsheet.csv", "redcap.csv"])

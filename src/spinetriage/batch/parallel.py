@@ -2,9 +2,11 @@
 
 This process still reads the CSV, so the records, their line numbers and every reading problem
 are exactly those of a run in one process. It sends each chunk of records to a worker as the
-text it read them from (one string: cheap to send), with the line before it; the worker reads
-that text into the same records (`records_in_text`). A chunk with a record only this process
-could read right (a NUL byte, a line or a cell too long) is sent as records instead. It writes
+lines it read them from (a thousand strings: cheap to send, where the cells are a hundred
+thousand), with the line before them; the worker reads those lines into the same records
+(`records_in_lines`). A chunk with a record only this process could read right (a NUL byte, a
+line or a cell too long), or with more lines than `CAPTURED_LINES_PER_ROW` per row (runs of
+blank lines), is sent as records instead. It writes
 each chunk's rendered rows as they come back, oldest first: the output is the same, byte for
 byte. At most `IN_FLIGHT_PER_WORKER` chunks per worker are out at a time, so memory stays
 bounded whatever the size of the input.
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import WorkerLost
 from ..signals import STOP_SIGNALS
-from .reader import CsvSource, Record, records_in_text
+from .reader import CsvSource, Record, records_in_lines
 from .rows import RowScorer
 from .sink import BatchSummary, RowSink
 from .writers import BatchContext, BatchFormat, ErrorRows
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
 
 #: chunks sent ahead per worker: one being scored, one waiting, so no worker idles
 IN_FLIGHT_PER_WORKER = 2
+#: the lines kept per row of a chunk, at most (`CsvSource.capture_lines`): rows over several
+#: lines and blank lines fit; past it the chunk goes as records, and memory stays bounded
+CAPTURED_LINES_PER_ROW = 4
 
 
 def available_cores() -> int:
@@ -119,29 +124,35 @@ RecordFields = tuple[int, list[str], int, bool, str]
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """Rows as sent to a worker: the text they were read from and the line before it, or (for
-    rows the text alone would not give back exactly) the records themselves."""
+    """Rows as sent to a worker: the lines they were read from and the line before them, or
+    (for rows the lines alone would not give back exactly) the records themselves."""
 
-    text: str = ""
+    lines: list[str] | None = None
     line_offset: int = 0
     records: list[RecordFields] | None = None
 
 
-def chunks_of(source: CsvSource, records: Iterator[Record], size: int) -> Iterator[Chunk]:
-    """`records` in chunks of `size`, each as its text where that gives them back exactly.
+def capture_for_chunks(source: CsvSource, size: int) -> None:
+    """Keep the lines `chunks_of` sends; call before the source's first record is read."""
+    source.capture_lines(CAPTURED_LINES_PER_ROW * size)
 
-    `source.capture_lines()` must have been called before its first record was read; `records`
-    is that source's one records() iterator."""
+
+def chunks_of(source: CsvSource, records: Iterator[Record], size: int) -> Iterator[Chunk]:
+    """`records` in chunks of `size`, each as its lines where they give them back exactly.
+
+    `capture_for_chunks` must have been called before the first record was read; `records` is
+    that source's one records() iterator."""
     captured = source.captured
     assert captured is not None, "chunks_of needs the lines captured from the first record on"
     line_offset = source.header_line
     while chunk := list(islice(records, size)):
-        if any(record.has_nul or record.unreadable for record in chunk):
+        if source.capture_overflowed or any(r.has_nul or r.unreadable for r in chunk):
             fields = [(r.line, r.cells, r.last_line, r.has_nul, r.unreadable) for r in chunk]
             yield Chunk(records=fields)
         else:
-            yield Chunk("".join(captured), line_offset)
+            yield Chunk(captured.copy(), line_offset)
         captured.clear()
+        source.capture_overflowed = False
         line_offset = chunk[-1].last_line
 
 
@@ -149,7 +160,8 @@ def _score_chunk(chunk: Chunk) -> ScoredChunk:
     assert _worker is not None, "a worker scores only after _start_worker"
     if chunk.records is not None:
         return _worker.score([Record(*fields) for fields in chunk.records])
-    return _worker.score(records_in_text(chunk.text, _worker.delimiter, chunk.line_offset))
+    assert chunk.lines is not None, "a chunk holds its lines or its records"
+    return _worker.score(records_in_lines(chunk.lines, _worker.delimiter, chunk.line_offset))
 
 
 class Workers:

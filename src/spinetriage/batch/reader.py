@@ -74,6 +74,8 @@ class CsvSource:
         self._line_offset = self.header_line
         #: every line read so far, as the csv module got it, when `capture_lines` was called
         self.captured: list[str] | None = None
+        self.capture_limit = 0
+        self.capture_overflowed = False
 
     def __enter__(self) -> CsvSource:
         return self
@@ -100,27 +102,51 @@ class CsvSource:
         except OSError:
             return None
 
-    def capture_lines(self) -> None:
+    def capture_lines(self, limit: int) -> None:
         """From now on keep each line read in `captured` (the caller empties it), so that the
-        text of the records read can be passed on (parallel.py); call before `records()`."""
+        text of the records read can be passed on (parallel.py); call before `records()`.
+
+        At most `limit` lines are kept: past that (long runs of blank lines are not records),
+        `capture_overflowed` is set and the lines are dropped, so memory stays bounded."""
         self.captured = []
+        self.capture_limit = limit
+        self.capture_overflowed = False
+
+    def _pieces(self) -> Iterator[str]:
+        """The file read line by line, at most MAX_LINE_CHARS characters at a time; a CR LF
+        that the limit splits is joined again (else the LF would count as a blank line)."""
+        readline = self._text.readline
+        line = readline(MAX_LINE_CHARS)
+        while line:
+            following = None
+            if len(line) == MAX_LINE_CHARS and line[-1] == "\r":
+                following = readline(MAX_LINE_CHARS)
+                if following == "\n":
+                    line, following = line + following, None
+            yield line
+            line = readline(MAX_LINE_CHARS) if following is None else following
 
     def _lines(self) -> Iterator[str]:
         """The file's lines for the csv module; a line too long is skipped, without holding it,
         and given as `_LONG_LINE` (it has a NUL mark, so its record is looked at)."""
-        readline = self._text.readline
+        pieces = self._pieces()
         captured = self.captured  # set before the first record is read, or never
-        while line := readline(MAX_LINE_CHARS):
+        limit = self.capture_limit
+        for line in pieces:
             if "\0" in line:
                 self._nul_lines += 1
                 line = line.replace("\0", NUL_MARK)
             elif len(line) == MAX_LINE_CHARS and line[-1] not in "\r\n":
-                while (rest := readline(MAX_LINE_CHARS)) and rest[-1] not in "\r\n":
-                    pass
+                for rest in pieces:
+                    if rest[-1] in "\r\n":
+                        break
                 self._nul_lines += 1
                 line = _LONG_LINE + "\n"
             if captured is not None:
-                captured.append(line)
+                if len(captured) < limit:
+                    captured.append(line)
+                else:
+                    self.capture_overflowed = True
             yield line
 
     def _decode_error(self, exc: UnicodeError) -> InputFileError:
@@ -211,12 +237,11 @@ class CsvSource:
                 raise InputFileError(f"{self.name}: cannot read the file: {exc.strerror}") from None
 
 
-def records_in_text(text: str, delimiter: str, line_offset: int) -> Iterator[Record]:
-    """The records of text that `CsvSource.records` read without a NUL, an over-long line or an
-    over-long cell (`captured`), numbered as it numbered them: `line_offset` is the line before
-    the text's first. A worker reads its chunk of rows this way (parallel.py)."""
-    # lines split as the file was read (newline=""): at \n, \r and \r\n only
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def records_in_lines(lines: list[str], delimiter: str, line_offset: int) -> Iterator[Record]:
+    """The records of lines that `CsvSource.records` read without a NUL, an over-long line or an
+    over-long cell (its `captured` lines), numbered as it numbered them: `line_offset` is the
+    line before the first. A worker reads its chunk of rows this way (parallel.py)."""
+    reader = csv.reader(lines, delimiter=delimiter)
     previous = 0
     for cells in reader:
         last = reader.line_num

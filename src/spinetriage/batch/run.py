@@ -26,7 +26,7 @@ from ..errors import InputFileError, Interrupted, InvalidArgument
 from ..fhir.identity import check_id_system
 from ..output_files import atomic_writer, refuse_overwriting
 from .layout import check_unknown_columns, other_version_text, read_layout
-from .parallel import Chunk, Workers, can_fork, chunks_of
+from .parallel import Chunk, Workers, can_fork, capture_for_chunks, chunks_of
 from .reader import CsvSource, Record
 from .rows import RowScorer
 from .sink import BatchSummary, RowSink
@@ -96,11 +96,11 @@ def run_batch(
                 )
                 warn_versions = _version_warner(bank, source.name, options.strict, warn)
                 scoring = _Scoring(source, sink, warn_versions, progress)
-                # workers start only for more than one chunk of rows (and one process reads no
-                # row ahead: piped rows come out as they go in)
+                # workers start only for a chunk of rows or more (and one process reads no row
+                # ahead: piped rows come out as they go in)
                 parallel = options.jobs > 1 and can_fork()
-                if parallel:
-                    source.capture_lines()  # the workers are sent the text of their rows
+                if parallel:  # the workers are sent the lines of their rows
+                    capture_for_chunks(source, options.chunk_rows)
                 records = source.records()
                 first = list(islice(records, options.chunk_rows)) if parallel else []
                 if parallel and len(first) == options.chunk_rows:
