@@ -267,6 +267,8 @@ def parallel_run_waiting(tmp_path: Path) -> Any:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        # Ctrl-C reaches it as a terminal's foreground job, even if the tests ignore SIGINT
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert process.stdin is not None

@@ -38,6 +38,9 @@ def start_batch(folder: Path, ignore_sighup: bool = False) -> subprocess.Popen[b
     """`batch - -o out.csv` once it has scored three rows and waits for more on standard input."""
 
     def before_exec() -> None:
+        # Ctrl-C reaches it as it reaches a terminal's foreground job, even when the tests were
+        # started with SIGINT ignored (a shell's background job, some CI runners)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         if ignore_sighup:  # as `nohup` starts it
             signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
