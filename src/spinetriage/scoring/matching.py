@@ -22,6 +22,7 @@ from ..bank.score_vocabulary import DERIVED_SCORES
 from ..conditions.compiler import compile_selection
 from ..conditions.tree import Leaf, leaf_holds, truth
 from ..conditions.values import Answers
+from .per_bank import per_bank
 from .scores import ScaleQuestions, Scores, compute_scores, scale_questions
 
 
@@ -66,28 +67,17 @@ class RuleMatcher:
         return tiers
 
 
-#: matchers of the banks used lately; a bank is frozen, so its matcher never goes stale
-_MATCHERS: dict[int, tuple[Questionnaire, RuleMatcher]] = {}
-_MATCHERS_KEPT = 8
-
-
+@per_bank
 def rule_matcher(bank: Questionnaire) -> RuleMatcher:
     """The bank's matcher, built on first use (compiling the rules takes about a millisecond)."""
-    kept = _MATCHERS.get(id(bank))
-    if kept is not None and kept[0] is bank:
-        return kept[1]
     rank = {tier.id: rank for rank, tier in enumerate(bank.tiers)}
-    matcher = RuleMatcher(
+    return RuleMatcher(
         scale_questions(bank),
         compile_selection([(rule, rule.when) for rule in bank.rules], lambda r: rank[r.tier]),
         rank,
         score_inputs(bank),
         frozenset(tier.id for tier in bank.tiers if tier.set_aside_if is not None),
     )
-    if len(_MATCHERS) >= _MATCHERS_KEPT:
-        _MATCHERS.pop(next(iter(_MATCHERS)))
-    _MATCHERS[id(bank)] = (bank, matcher)
-    return matcher
 
 
 def score_inputs(bank: Questionnaire) -> dict[str, frozenset[str]]:

@@ -21,6 +21,7 @@ from ..bank.model import Questionnaire, Rule, TierOption
 from ..clock import now
 from ..conditions.tree import evidence, leaves
 from ..conditions.values import AnswerValue
+from .per_bank import per_bank
 from .recovery import recovery_timeline
 from .result import BankStamp, OptionView, Reason, Result, SourceView
 
@@ -193,18 +194,7 @@ def _reason(rule: Rule, facts: Mapping[str, AnswerValue]) -> Reason:
     )
 
 
-#: the parts of the banks used lately; a bank is frozen, so its parts never go stale
-_PARTS: dict[int, tuple[Questionnaire, ResultParts]] = {}
-_PARTS_KEPT = 8
-
-
+@per_bank
 def result_parts(bank: Questionnaire) -> ResultParts:
     """The bank's result parts, made on first use."""
-    kept = _PARTS.get(id(bank))
-    if kept is not None and kept[0] is bank:
-        return kept[1]
-    parts = ResultParts(bank)
-    if len(_PARTS) >= _PARTS_KEPT:
-        _PARTS.pop(next(iter(_PARTS)))
-    _PARTS[id(bank)] = (bank, parts)
-    return parts
+    return ResultParts(bank)
