@@ -65,10 +65,6 @@ class ScaleQuestions:
     psychosocial: ScaleItems
     psychosocial_distress: ScaleItems
     treatment_response: ScaleItems
-    #: for each scale in SUMMED order: each question's points by answer, and 1 by each answer
-    #: that gives points (to count the questions that gave points)
-    points: tuple[tuple[dict[AnswerValue, int], ...], ...] = ()
-    counts: tuple[tuple[dict[AnswerValue, int], ...], ...] = ()
 
     def summed(self) -> tuple[ScaleItems, ...]:
         """The scales `sums` adds up, in its order (SUMMED)."""
@@ -78,10 +74,11 @@ class ScaleQuestions:
         """Each scale's total points and how many of its questions gave points, flat, from the
         answers to each scale's questions (`summed`; None: unanswered), added up in C."""
         totals: list[int] = []
-        for points, counts, scale_answers in zip(self.points, self.counts, answers, strict=True):
+        for scale, scale_answers in zip(self.summed(), answers, strict=True):
+            tables = [points for _, points in scale]
             totals += (
-                sum(map(_points_or_0, points, scale_answers, _ZEROS)),
-                sum(map(_points_or_0, counts, scale_answers, _ZEROS)),
+                sum(map(_points_or_0, tables, scale_answers, _ZEROS)),
+                sum(map(_gives_points, tables, scale_answers)),
             )
         return tuple(totals)
 
@@ -89,6 +86,10 @@ class ScaleQuestions:
 _ZEROS = repeat(0)
 #: (points by answer, answer, 0) -> the answer's points, or 0
 _points_or_0 = cast(Callable[[dict[AnswerValue, int], AnswerValue | None, int], int], dict.get)
+#: (points by answer, answer) -> whether the answer gives points (True counts 1)
+_gives_points = cast(
+    Callable[[dict[AnswerValue, int], AnswerValue | None], bool], dict.__contains__
+)
 
 
 def _points_by_answer(question: Question) -> dict[AnswerValue, int]:
@@ -102,12 +103,7 @@ def scale_questions(bank: Questionnaire) -> ScaleQuestions:
         scale.value: tuple((q.id, _points_by_answer(q)) for q in bank.questions if q.scale is scale)
         for scale in ScoreScale
     }
-    summed = [items[name] for name in SUMMED]
-    return ScaleQuestions(
-        **items,
-        points=tuple(tuple(points for _, points in scale) for scale in summed),
-        counts=tuple(tuple(dict.fromkeys(points, 1) for _, points in scale) for scale in summed),
-    )
+    return ScaleQuestions(**items)
 
 
 def disability_band(percent: float) -> str:
