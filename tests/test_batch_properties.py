@@ -136,29 +136,46 @@ LAYOUTS = {
     st.one_of(raw_answers(), answer_sets(BANK)),
     st.lists(st.sampled_from([q.id for q in MULTI_CHOICE]), max_size=3),
 )
-def test_the_row_kernel_scores_a_row_seen_before_as_the_exact_path_did(
+def test_the_chunk_kernel_scores_a_row_seen_before_as_the_exact_path_did(
     layout_name: str, raw: dict[str, Any], left_blank: list[str]
 ) -> None:
     """Score a row twice with a new scorer: first the exact path (no cell seen yet), then the
-    kernel, which must agree, or leave the row to the exact path (a blank required question
-    answered by checkboxes, an answer not asked for)."""
+    chunk kernel, which must agree, or leave the row to the exact path (a blank required
+    question answered by checkboxes, an answer not asked for, a problem)."""
     header, cells_of = LAYOUTS[layout_name]
     raw = {**raw, **dict.fromkeys(left_blank, "")}
     record = Record(2, cells_of("R1", raw), 2, False)
     fresh = RowScorer(BANK, read_layout(BANK, header, "test.csv"), full_result=True)
     first = fresh.score(record)
-    try:
-        kernel_made = fresh._kernel(record.cells)
-    except KeyError:
-        kernel_made = None
-    assert fresh.score(record) == first
+    (decision,) = fresh._kernel.run([record.cells])
+    assert list(fresh.score_all([record])) == [first]
     if first.ok and not first.ignored:
-        assert kernel_made is not None, "a valid row whose every cell was seen skips the kernel"
-        _, scores, rules, _ = kernel_made
-        assert first.decision is not None
-        assert (scores, tuple(rules)) == (first.decision.scores, first.decision.rules)
-    if first.ignored or any(problem.field for problem in first.problems):
-        assert kernel_made is None
+        assert decision is not None, "a valid row whose every cell was seen skips the kernel"
+        assert decision == first.decision
+    else:
+        assert decision is None
+
+
+@PROPERTY
+@given(
+    st.sampled_from(sorted(LAYOUTS)),
+    st.lists(st.one_of(raw_answers(), answer_sets(BANK)), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_rows_scored_in_chunks_are_scored_as_one_at_a_time(
+    layout_name: str, answers: list[dict[str, Any]], full_result: bool
+) -> None:
+    """Chunks mix rows the kernel scores with rows it leaves to the exact path (cells not seen
+    yet, problems, rows of another width): each outcome is the exact path's, in order."""
+    header, cells_of = LAYOUTS[layout_name]
+    layout = read_layout(BANK, header, "test.csv")
+    records = [Record(n + 2, cells_of(f"R{n}", raw), n + 2, False) for n, raw in enumerate(answers)]
+    records.append(Record(len(records) + 2, ["R-short", "yes"], len(records) + 2, False))
+    rows = records * 3  # seen again: the second and third time, the kernel scores them
+    exact = RowScorer(BANK, layout, full_result)
+    chunked = RowScorer(BANK, layout, full_result)
+    chunked._chunk_rows = 1  # chunks of 1, 2, 4, ... rows
+    assert list(chunked.score_all(rows)) == [exact.score(record) for record in rows]
 
 
 @PROPERTY

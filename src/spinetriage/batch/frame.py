@@ -96,8 +96,8 @@ def triage_frame(
     out = io.StringIO(newline="")
     writer = BatchFormat.csv.open(out, BatchContext(bank, layout.id_column))
     sink = RowSink(writer, None, BatchSummary())
-    for record in _records(df, header, pd):
-        sink.take(scorer.score(record))
+    for outcome in scorer.score_all(_records(df, header, pd)):
+        sink.take(outcome)
         for line, version in sink.new_versions:
             _warn(other_version_text(SOURCE, line, version, bank, strict, STRICT_SWITCH), 2)
         sink.new_versions.clear()

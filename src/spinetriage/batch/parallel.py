@@ -93,8 +93,8 @@ class _ChunkScorer:
 
     def score(self, records: Iterable[Record]) -> ScoredChunk:
         sink = RowSink(self.writer, self.error_rows, BatchSummary())
-        for record in records:
-            sink.take(self.scorer.score(record))
+        for outcome in self.scorer.score_all(records):
+            sink.take(outcome)
         return ScoredChunk(_take(self.output), _take(self.errors), sink.summary, sink.new_versions)
 
 

@@ -10,8 +10,9 @@ import codecs
 import contextlib
 import csv
 import io
+import select
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -95,6 +96,24 @@ class CsvSource:
             return self._binary.tell()
         except (OSError, ValueError):
             return None
+
+    def waits(self) -> Callable[[], bool] | None:
+        """For standard input, `ready()`: whether the next line is there without waiting (a
+        batch scores the rows it has rather than wait for more); None for a file."""
+        if self._binary is not sys.stdin.buffer:
+            return None
+        try:
+            descriptor = self._binary.fileno()
+        except (OSError, ValueError):  # not a real file (a test's stand-in): reads never wait
+            return None
+
+        def ready() -> bool:
+            try:
+                return bool(select.select([descriptor], [], [], 0)[0])
+            except (OSError, ValueError):
+                return True
+
+        return ready
 
     def total_bytes(self) -> int | None:
         try:

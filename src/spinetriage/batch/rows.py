@@ -1,37 +1,40 @@
-"""One batch CSV row checked and scored: the lean per-row path.
+"""Batch CSV rows checked and scored, a chunk at a time.
 
 The checks are those of `validate_answers` (the same parsing, the same rule for what is
 asked, missing or ignored), done with what the header fixes worked out once: which cell answers
 which question, and each question's parsed cell values remembered (cells repeat a great deal).
-A bad row is not scored; its problems name the line, the column and what is allowed.
+Rows whose every cell has been seen are scored together by the chunk kernel (chunk_kernel.py);
+the others, one by one, by the exact path here. A bad row is not scored; its problems name the
+line, the column and what is allowed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import partial
+from itertools import islice
+from operator import getitem
 
 from ..answers.validation import AnswerSet
-from ..answers.values import NO, YES, InvalidValue, parse_value, shown_value
-from ..bank.dictionary import allowed_values
+from ..answers.values import shown_value
 from ..bank.model import Questionnaire, Rule
-from ..conditions.tree import Condition, Predicate, describe
-from ..conditions.values import AnswerValue, QuestionType
+from ..conditions.tree import Condition, Predicate
+from ..conditions.values import AnswerValue
 from ..errors import AnswerError, Problem
-from ..forms.exports import ExportFormat
 from ..scoring.decision import Decision, decision_from, triage_answer_set
 from ..scoring.matching import red_flags_in, rule_matcher
 from ..scoring.result import Result
 from ..scoring.scores import Scores
-from .layout import Checkbox, Layout, QuestionColumns
+from .cells import BLANK, UNSEEN, CellValue, Checkboxes, QuestionPlan, RefusedCell
+from .chunk_kernel import ChunkKernel, ChunkQuestion
+from .layout import Layout
 from .reader import NUL_MARK, Record
-from .row_kernel import KernelQuestion, compile_row_kernel
 
 #: what a NUL byte in the id cell is shown as in the output
 REPLACEMENT_CHARACTER = "\ufffd"
-#: parsed values remembered per question; past this many distinct cells, new ones are not kept
-CACHE_LIMIT = 4096
+#: rows scored at once by the chunk kernel, and in the first chunk (the cells are not yet coded)
+CHUNK_ROWS = 1024
+FIRST_CHUNK_ROWS = 16
 
 
 @dataclass(slots=True)
@@ -57,98 +60,19 @@ class RowOutcome:
         return not self.problems
 
 
-class _Refused:
-    """A cell that does not fit its question: its column, as messages name it, what is allowed."""
-
-    __slots__ = ("column", "message", "where")
-
-    def __init__(self, column: str, where: str, message: str) -> None:
-        self.column = column
-        self.where = where
-        self.message = message
-
-
-_BLANK = object()
-_UNSEEN = object()
-CellValue = AnswerValue | _Refused | object
-
-
-class _Plan:
-    """One question with its column, its compiled `when` and its remembered cell values."""
-
-    __slots__ = (
-        "asked_if",
-        "cache",
-        "checkboxes",
-        "choices_cell",
-        "columns",
-        "id",
-        "index",
-        "missing",
-        "required",
-        "seen",
-        "valid",
-    )
-
-    def __init__(
-        self, columns: QuestionColumns, asked_if: Predicate | None, export: ExportFormat
-    ) -> None:
-        question = columns.question
-        self.columns = columns
-        #: a multiple-choice cell as our template writes it (ODK and KoboToolbox use spaces)
-        self.choices_cell = (
-            export.choices_cell if question.type is QuestionType.MULTI_CHOICE else None
-        )
-        self.id = question.id
-        self.asked_if = asked_if
-        self.required = question.required
-        self.index = -1 if columns.index is None else columns.index
-        self.checkboxes: tuple[Checkbox, ...] = columns.checkboxes
-        #: every cell seen, parsed: a value, _BLANK or _Refused
-        self.cache: dict[str, CellValue] = {}
-        #: only the cells that parsed to a value, and those with blanks as None: the kernel's
-        #: lookups (row_kernel.py)
-        self.valid: dict[str, AnswerValue] = {}
-        self.seen: dict[str, AnswerValue | None] = {}
-        when = f" when {describe(question.when)}" if question.when is not None else ""
-        self.missing = _Refused(
-            columns.column,
-            columns.label,
-            f"missing answer (required{when}; allowed: {allowed_values(question)})",
-        )
-
-    def read(self, raw: str) -> CellValue:
-        """The cell as the question's type; remembered for the next row with the same cell."""
-        value: CellValue
-        if not raw or raw.isspace():
-            value = _BLANK
-        else:
-            try:
-                cell = raw if self.choices_cell is None else self.choices_cell(raw)
-                value = parse_value(self.columns.question, cell)
-            except InvalidValue as exc:
-                value = _Refused(self.columns.column, self.columns.label, str(exc))
-        if len(self.cache) < CACHE_LIMIT:
-            self.cache[raw] = value
-            if value is _BLANK:
-                self.seen[raw] = None
-            elif type(value) is not _Refused:
-                self.valid[raw] = self.seen[raw] = value  # type: ignore[assignment]
-        return value
-
-
-_TICK_ALLOWED = "1 (ticked) or 0 (not ticked), or blank"
-_Step = tuple[_Plan, str, int, dict[str, CellValue], Predicate | None, bool]
+#: a row of the bank's form version (or none named): `_form_version`'s answer
+_BANK_VERSION: tuple[str, RefusedCell | None] = ("", None)
+_Step = tuple[QuestionPlan, str, int, dict[str, CellValue], Predicate | None, bool]
 
 
 class RowScorer:
     """Checks and scores rows laid out as `layout` says.
 
-    Two paths give the same answers. The fast path is the layout's kernel (row_kernel.py): one
-    generated function from the cells to the matching rules, for rows whose every cell has been
-    seen before and found valid. Any other row goes down the exact path, which walks every
-    question in bank order with `validate_answers`'s rules, names every problem, and remembers
-    the cells it parses for the kernel.
+    Two paths give the same answers. The fast path scores a chunk of rows at once (`score_all`,
+    chunk_kernel.py) where every cell has been seen before and found valid. Any other row goes
+    down the exact path (`score`), which walks every question in bank order with
+    `validate_answers`'s rules, names every problem, and codes the cells it parses for the
+    chunk kernel.
     """
 
     def __init__(
@@ -164,29 +88,104 @@ class RowScorer:
         #: refuse a row collected with another version of the form (--strict)
         self.strict_version = strict_version
         self._matcher = rule_matcher(bank)
-        self._ticks: dict[str, bool | _Refused | None] = {}
+        self._checkboxes = Checkboxes()
         # questions with the same `when` share one predicate, so that a run of them (a
         # treatment's follow-ups) tests it once: their `when` can only read answers given before
         # the first of them, which later questions cannot change
         shared: dict[Condition, Predicate | None] = {}
         plans = [
-            _Plan(c, shared.setdefault(c.question.when, c.question.asked_if), layout.export)
+            QuestionPlan(c, shared.setdefault(c.question.when, c.question.asked_if), layout.export)
             if c.question.when is not None
-            else _Plan(c, None, layout.export)
+            else QuestionPlan(c, None, layout.export)
             for c in layout.questions
         ]
         self._order = tuple(plan.id for plan in plans)
         self._steps = tuple(_step(plan) for plan in plans)
-        self._kernel = compile_row_kernel(
-            [_kernel_question(plan, partial(self._checkboxes, plan)) for plan in plans],
+        self._kernel = ChunkKernel(
+            [_chunk_question(plan) for plan in plans],
+            bank,
             self._matcher,
-            bank.rules,
-            _BLANK,
-            _Refused,
+            layout.width,
+            self._checkboxes.codes,
         )
+        self._values = [plan.codes.values for plan in plans]
+        #: rows per chunk: small at first, while the exact path codes the cells seen
+        self._chunk_rows = FIRST_CHUNK_ROWS
+
+    def score_all(
+        self, records: Iterable[Record], more_ready: Callable[[], bool] | None = None
+    ) -> Iterator[RowOutcome]:
+        """Each record's outcome, in order, scored a chunk at a time.
+
+        `more_ready()`: whether the next record can be read without waiting (standard input); a
+        chunk ends where it says no, so a row piped in comes out without waiting for the next.
+        """
+        records = iter(records)
+        while True:
+            if more_ready is None:
+                chunk = list(islice(records, self._chunk_rows))
+            else:
+                chunk = list(islice(records, 1))
+                while chunk and len(chunk) < self._chunk_rows and more_ready():
+                    following = next(records, None)
+                    if following is None:
+                        break
+                    chunk.append(following)
+            if not chunk:
+                return
+            yield from self._score_chunk(chunk)
+            self._chunk_rows = min(2 * self._chunk_rows, CHUNK_ROWS)
+
+    def _score_chunk(self, records: list[Record]) -> list[RowOutcome]:
+        layout = self.layout
+        width, id_index = layout.width, layout.id_index
+        fitting = [r for r in records if len(r.cells) == width and not r.has_nul]
+        decisions = self._kernel.run([r.cells for r in fitting])
+        if layout.version_indexes or self.full_result or len(fitting) < len(records):
+            return self._outcomes(records, iter(decisions))
+        # the usual chunk: every row as wide as the header, no version column, CSV output
+        return [
+            self.score(record)
+            if decision is None
+            else RowOutcome(
+                record.line, record.cells[id_index] if id_index is not None else "", (), decision
+            )
+            for record, decision in zip(records, decisions, strict=True)
+        ]
+
+    def _outcomes(
+        self, records: list[Record], decisions: Iterator[Decision | None]
+    ) -> list[RowOutcome]:
+        """`_score_chunk` for any chunk: rows of another width, versions, full results."""
+        width, id_index = self.layout.width, self.layout.id_index
+        versions = bool(self.layout.version_indexes)
+        codes = self._kernel.codes
+        outcomes = []
+        position = -1
+        for record in records:
+            cells = record.cells
+            if len(cells) != width or record.has_nul:
+                outcomes.append(self.score(record))
+                continue
+            decision = next(decisions)
+            position += 1
+            form_version, refused = self._form_version(cells) if versions else _BANK_VERSION
+            if decision is None or refused is not None:
+                outcomes.append(self.score(record))
+                continue
+            record_id = cells[id_index] if id_index is not None else ""
+            result = None
+            if self.full_result:
+                answers = AnswerSet(self._answers_at(codes, position), ())
+                result = triage_answer_set(self.bank, answers, decision)
+            outcomes.append(
+                RowOutcome(record.line, record_id, (), decision, (), result, (), form_version)
+            )
+        return outcomes
 
     def score(self, record: Record) -> RowOutcome:
-        """The row's outcome: its decision (and result), or every problem found in it."""
+        """The row's outcome by the exact path: its decision (and result), or every problem
+        found in it."""
         cells = record.cells
         id_index = self.layout.id_index
         record_id = cells[id_index] if id_index is not None and id_index < len(cells) else ""
@@ -194,25 +193,10 @@ class RowScorer:
             shown_id = record_id.replace(NUL_MARK, REPLACEMENT_CHARACTER)
             return RowOutcome(record.line, shown_id, self._shape_problems(record))
         form_version, version_refused = self._form_version(cells)
-        if version_refused is None:
-            try:
-                kernel_made = self._kernel(cells)
-            except KeyError:  # a cell not seen before (or refused, or a required blank)
-                kernel_made = None
-            if kernel_made is not None:
-                values, scores, found, ranks = kernel_made
-                return self._decided(
-                    record,
-                    record_id,
-                    form_version,
-                    (),
-                    (scores, tuple(found), self._matcher.tiers_of(ranks)),
-                    partial(self._answers_of, values),
-                )
         # the exact path: every question in bank order, every problem named
         answers: dict[str, AnswerValue] = {}
         ignored: list[str] = []
-        problems: list[_Refused] = []
+        problems: list[RefusedCell] = []
         self._walk(self._steps, cells, answers, ignored, problems)
         if version_refused is not None:
             problems.insert(0, version_refused)
@@ -254,13 +238,13 @@ class RowScorer:
             record.line, record_id, (), decision, ignored, result, form_version=form_version
         )
 
-    def _answers_of(self, values: tuple[AnswerValue | None, ...]) -> dict[str, AnswerValue]:
-        """The kernel's answers (layout order, None: unanswered) by question id."""
-        return {
-            qid: value for qid, value in zip(self._order, values, strict=True) if value is not None
-        }
+    def _answers_at(self, codes: list[bytes], position: int) -> dict[str, AnswerValue]:
+        """The answers of a chunk's row from its codes (chunk_kernel.py), by question id."""
+        values = map(getitem, self._values, [column[position] for column in codes])
+        answered = zip(self._order, values, strict=True)
+        return {qid: value for qid, value in answered if value is not None}
 
-    def _form_version(self, cells: list[str]) -> tuple[str, _Refused | None]:
+    def _form_version(self, cells: list[str]) -> tuple[str, RefusedCell | None]:
         """The form version the row names, when it is not the bank's; refused under --strict."""
         for index in self.layout.version_indexes:
             version = cells[index].strip()
@@ -268,7 +252,7 @@ class RowScorer:
                 if not self.strict_version:
                     return version, None
                 column = self.layout.columns[index]
-                return version, _Refused(
+                return version, RefusedCell(
                     column,
                     f"column '{column}'",
                     f"form version {shown_value(version)} is not the bank's version "
@@ -283,7 +267,7 @@ class RowScorer:
         cells: list[str],
         answers: dict[str, AnswerValue],
         ignored: list[str],
-        problems: list[_Refused],
+        problems: list[RefusedCell],
         last_test: Predicate | None = None,
         last_asked: bool = True,
     ) -> None:
@@ -294,13 +278,13 @@ class RowScorer:
         for plan, question_id, index, cache, asked_if, required in steps:
             if index >= 0:
                 raw = cells[index]
-                value = cache.get(raw, _UNSEEN)
-                if value is _UNSEEN:
+                value = cache.get(raw, UNSEEN)
+                if value is UNSEEN:
                     value = plan.read(raw)
             elif plan.checkboxes:
-                value = self._checkboxes(plan, cells)
+                value = self._checkboxes.read(plan, cells)
             else:
-                value = _BLANK
+                value = BLANK
             if asked_if is None:
                 asked = True
             elif asked_if is last_test:
@@ -308,49 +292,17 @@ class RowScorer:
             else:
                 asked = last_asked = asked_if(answers)
                 last_test = asked_if
-            if value is _BLANK:
+            if value is BLANK:
                 if asked and required:
                     problems.append(plan.missing)
             elif not asked:
                 ignored.append(question_id)
-            elif type(value) is _Refused:
+            elif type(value) is RefusedCell:
                 problems.append(value)
             else:
                 answers[question_id] = value  # type: ignore[assignment]
 
-    def _checkboxes(self, plan: _Plan, cells: list[str]) -> CellValue:
-        """Ticked checkbox columns as one `a;b` cell; none ticked is unanswered."""
-        ticked: list[str] = []
-        for box in plan.checkboxes:
-            tick = self._tick(cells[box.index])
-            if type(tick) is _Refused:
-                return _Refused(box.column, f"column '{box.column}'", tick.message)
-            if tick:
-                ticked.append(box.code)
-        if not ticked:
-            return _BLANK
-        raw = ";".join(ticked)
-        value = plan.cache.get(raw, _UNSEEN)
-        return plan.read(raw) if value is _UNSEEN else value
-
-    def _tick(self, raw: str) -> bool | _Refused | None:
-        tick = self._ticks.get(raw, _UNSEEN)
-        if tick is _UNSEEN:
-            word = raw.strip().lower()
-            tick = (
-                None
-                if not word
-                else True
-                if word in YES
-                else False
-                if word in NO
-                else _Refused("", "", f"{shown_value(raw)} is not a tick; allowed: {_TICK_ALLOWED}")
-            )
-            if len(self._ticks) < CACHE_LIMIT:
-                self._ticks[raw] = tick
-        return tick  # type: ignore[return-value]
-
-    def _problems(self, line: int, problems: list[_Refused]) -> tuple[Problem, ...]:
+    def _problems(self, line: int, problems: list[RefusedCell]) -> tuple[Problem, ...]:
         return tuple(
             Problem(line=line, where=p.where, message=p.message, field=p.column) for p in problems
         )
@@ -394,17 +346,10 @@ class RowScorer:
         )
 
 
-def _step(plan: _Plan) -> _Step:
+def _step(plan: QuestionPlan) -> _Step:
     return (plan, plan.id, plan.index, plan.cache, plan.asked_if, plan.required)
 
 
-def _kernel_question(plan: _Plan, checkboxes: Callable[[list[str]], CellValue]) -> KernelQuestion:
-    question = plan.columns.question
-    # a blank in a required always-asked question is not in its lookup: the exact path names it
-    must_answer = question.when is None and question.required
-    return KernelQuestion(
-        question,
-        plan.index,
-        plan.valid if must_answer else plan.seen,
-        checkboxes if plan.index < 0 and plan.checkboxes else None,
-    )
+def _chunk_question(plan: QuestionPlan) -> ChunkQuestion:
+    boxes = tuple(box.index for box in plan.checkboxes) if plan.index < 0 else ()
+    return ChunkQuestion(plan.columns.question, plan.index, boxes, plan.codes)

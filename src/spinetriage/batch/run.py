@@ -135,8 +135,8 @@ class _Scoring:
     def here(self, scorer: RowScorer, records: Iterator[Record]) -> None:
         sink, summary, progress = self.sink, self.sink.summary, self.progress
         self._start()
-        for record in records:
-            sink.take(scorer.score(record))
+        for outcome in scorer.score_all(records, self.source.waits()):
+            sink.take(outcome)
             if sink.new_versions:
                 self.warn_versions(sink.new_versions)
                 sink.new_versions.clear()

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from operator import attrgetter
+from operator import attrgetter, getitem
 from typing import IO, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ _FORMULA = re.compile(
     "[\\s\x00\u200b-\u200d\u2060\ufeff]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n\x00]"
 )
 #: rule combinations whose cells are remembered
-MEMO_LIMIT = 4096
+MEMO_LIMIT = 1 << 15
 PROBLEM_SEPARATOR = " | "
 
 
@@ -51,6 +51,16 @@ def _csv_line(cells: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(cells)
     return buffer.getvalue()
+
+
+class _Texts(dict[object, str]):
+    """Values as CSV text (None: blank), each worked out once (up to MEMO_LIMIT of them)."""
+
+    def __missing__(self, value: object) -> str:
+        text = "" if value is None else str(value)
+        if len(self) < MEMO_LIMIT:
+            self[value] = text
+        return text
 
 
 class RowWriter(Protocol):
@@ -76,6 +86,9 @@ class CsvRows:
         bank = context.bank
         #: the scores in column order (numbers and the bands of the vocabulary: never formulas)
         self._scores_of = attrgetter(*SCORE_NAMES)
+        # each score column's values as text, remembered (a column's values share one type, so
+        # 1 and 1.0 never meet in one of them)
+        self._score_texts = [_Texts() for _ in SCORE_NAMES]
         self._stream = stream
         self._writer = csv.writer(stream)
         # A scored row's line is put together from parts rendered as the csv module renders
@@ -132,7 +145,7 @@ class CsvRows:
             if len(self._middles) < MEMO_LIMIT:
                 self._middles[key] = middle
         # the scores are numbers and the vocabulary's bands, which need no quotes (a test checks)
-        scores = ",".join(["" if v is None else str(v) for v in self._scores_of(decision.scores)])
+        scores = ",".join(map(getitem, self._score_texts, self._scores_of(decision.scores)))
         ignored = ";".join(outcome.ignored)  # question ids: plain
         self._stream.write(f"{outcome.line},{_csv_cell(record_id)},{middle},{scores},{ignored}")
         self._stream.write(self._ok_end)

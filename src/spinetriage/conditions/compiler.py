@@ -11,8 +11,6 @@ or a code can hold any character without changing what runs.
   whose condition holds, in order (and the kinds among them); each definition (`ref`) they use
   is tested once per call. This is how a bank's rules are matched: about three times faster
   than one predicate per rule.
-- `ConditionSource`: the source itself, for a generator that puts conditions in a larger
-  function (batch/row_kernel.py reads answers from locals instead of a mapping).
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ T = TypeVar("T")
 def compile_condition(condition: Condition) -> Predicate:
     """`predicate(answers)`: whether the condition holds, as `evaluate` says."""
     # a lone leaf (most `when`s) reads its one answer without binding answers.get first
-    source = ConditionSource(bind_get=len(list(leaves(condition))) > 1)
+    source = _Source(bind_get=len(list(leaves(condition))) > 1)
     expression = source.expression(condition)
     # every template gives a bool: `is`, `in`, `==` on answers, isinstance chains, not/and/or
     predicate: Predicate = source.function("predicate", [f"return {expression}"])
@@ -47,33 +45,34 @@ def compile_selection(
     NAME of `scores` (None: unknown, like an unanswered question), so scoring need not merge the
     two; `evaluate` sees them merged into one mapping.
     """
-    source = ConditionSource(share_definitions=True, separate_scores=True)
-    body = [*source.selection_lines(pairs, kind_of), "return found, kinds"]
+    source = _Source(share_definitions=True, separate_scores=True)
+    tests = [
+        (source.constant(item), 1 << kind_of(item), source.expression(condition))
+        for item, condition in pairs
+    ]
+    body = [
+        *source.binding_lines,
+        *source.definition_lines,
+        "found = []",
+        "kinds = 0",
+        *(f"if {test}: found.append({item}); kinds |= {bit}" for item, bit, test in tests),
+        "return found, kinds",
+    ]
     select: Callable[[Answers, object], tuple[list[T], int]] = source.function("select", body)
     return select
 
 
-class ConditionSource:
-    """Python source for conditions, and the constants it names.
-
-    `names`: the local variable that holds each question's answer (None: unanswered), for a
-    caller that generates a function around the conditions (batch/row_kernel.py); without it,
-    answers are read from the mapping `answers`.
-    """
+class _Source:
+    """Python source for conditions, and the constants it names."""
 
     def __init__(
-        self,
-        share_definitions: bool = False,
-        bind_get: bool = True,
-        separate_scores: bool = False,
-        names: dict[str, str] | None = None,
+        self, share_definitions: bool = False, bind_get: bool = True, separate_scores: bool = False
     ) -> None:
         self.constants: dict[str, object] = {"leaf_holds": leaf_holds}
         self.share_definitions = share_definitions
-        self.get = "get" if bind_get and names is None else "answers.get"
+        self.get = "get" if bind_get else "answers.get"
         #: read scores from the attributes of a second argument, `scores`
         self.separate_scores = separate_scores
-        self.names = names
         #: definition name -> the local variable holding its truth (shared definitions only)
         self.locals: dict[str, str] = {}
         self.definition_lines: list[str] = []
@@ -88,40 +87,9 @@ class ConditionSource:
         self.constants[name] = value
         return name
 
-    def selection_lines(
-        self, pairs: Sequence[tuple[T, Condition]], kind_of: Callable[[T], int]
-    ) -> list[str]:
-        """Lines that leave in `found` the items whose condition holds, in order, and in
-        `kinds` the bit of each one's kind (needs `share_definitions`)."""
-        tests = [
-            (self.constant(item), 1 << kind_of(item), self.expression(condition))
-            for item, condition in pairs
-        ]
-        return [
-            *self.binding_lines,
-            *self.definition_lines,
-            "found = []",
-            "kinds = 0",
-            *(f"if {test}: found.append({item}); kinds |= {bit}" for item, bit, test in tests),
-        ]
-
-    def inline_expression(self, condition: Condition) -> str:
-        """An expression with every definition written out in place (for a condition tested
-        where the shared definitions are not yet worked out)."""
-        shared, self.share_definitions = self.share_definitions, False
-        try:
-            return self.expression(condition)
-        finally:
-            self.share_definitions = shared
-
-    def function(
-        self, name: str, body: list[str], arguments: str | None = None
-    ) -> Callable[..., Any]:
-        """The function `name` with this body; its arguments are the answers (and the scores),
-        unless named."""
-        bind = ["get = answers.get"] if self.get == "get" and arguments is None else []
-        if arguments is None:
-            arguments = "answers, scores" if self.separate_scores else "answers"
+    def function(self, name: str, body: list[str]) -> Callable[..., Any]:
+        bind = ["get = answers.get"] if self.get == "get" else []
+        arguments = "answers, scores" if self.separate_scores else "answers"
         lines = [f"def {name}({arguments}):", *(f"    {line}" for line in [*bind, *body])]
         namespace = dict(self.constants)
         exec(compile("\n".join(lines), f"<spinetriage {name}>", "exec"), namespace)
@@ -184,8 +152,6 @@ class ConditionSource:
         once at the top of the function."""
         if leaf.is_score and self.separate_scores:
             read = f"getattr(scores, {self.constant(leaf.subject)})"
-        elif self.names is not None and not leaf.is_score:
-            return self.names[leaf.subject]
         else:
             read = f"{self.get}({self.constant(leaf.subject)})"
         if not self.bind_subjects:

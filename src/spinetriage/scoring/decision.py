@@ -15,7 +15,7 @@ such rule's, in bank order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..answers.validation import AnswerSet, validate_answers
 from ..bank.model import Questionnaire, Rule, Tier
@@ -33,9 +33,10 @@ NO_TIER = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What the rules decided, before it is dressed as a `Result` (batch rows need only this)."""
+class Decision(NamedTuple):
+    """What the rules decided, before it is dressed as a `Result` (batch rows need only this).
+
+    A named tuple: a batch makes one per row (built in C, unlike a frozen dataclass)."""
 
     scores: Scores
     #: the rules whose condition holds, in bank order
@@ -77,22 +78,27 @@ def decision_from(
         raise AnswerError([Problem(message=NO_TIER)])
     if len(tiers) < 2 or tiers[0] not in matcher.may_set_aside:
         return Decision(scores, rules, tiers)  # nothing a preference could set aside
-    return Decision(scores, rules, tiers, _set_aside(bank, tiers, answers(), scores))
+    facts: dict[str, AnswerValue] = {}
+
+    def holds(tier: Tier) -> bool:
+        if not facts:
+            facts.update(answers())
+            facts.update(scores.rule_values())
+        return tier.set_aside_if is not None and tier.set_aside_if(facts)
+
+    return Decision(scores, rules, tiers, set_aside(bank, tiers, holds))
 
 
-def _set_aside(
-    bank: Questionnaire, tiers: tuple[str, ...], answers: Answers, scores: Scores
+def set_aside(
+    bank: Questionnaire, tiers: tuple[str, ...], holds: Callable[[Tier], bool]
 ) -> tuple[str, ...]:
-    """The most urgent matched tiers the person's preference sets aside, while a less urgent
-    tier matched too (the least urgent one matched is never set aside)."""
+    """The most urgent matched tiers the person's preference sets aside (`holds(tier)`: its
+    `set_aside_when` holds), while a less urgent tier matched too (the least urgent one matched
+    is never set aside)."""
     aside: list[str] = []
-    facts: dict[str, AnswerValue] | None = None
     for tier_id in tiers[:-1]:
         tier = bank.tier(tier_id)
-        if tier.set_aside_if is None:
-            break
-        facts = {**answers, **scores.rule_values()} if facts is None else facts
-        if not tier.set_aside_if(facts):
+        if tier.set_aside_when is None or not holds(tier):
             break
         aside.append(tier_id)
     return tuple(aside)

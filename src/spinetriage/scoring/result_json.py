@@ -13,14 +13,14 @@ at most MEMO_LIMIT entries.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable
-from dataclasses import fields
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any
 
 from .._version import __version__
+from .remembered import Remembered
 from .result import (
     RESULT_FORMAT,
     RESULT_FORMAT_VERSION,
@@ -42,8 +42,8 @@ MEMO_LIMIT = 4096
 
 _bank_key = attrgetter("id", "version", "content_hash")
 _headline_key = attrgetter("tier", "tier_title", "urgency", "urgency_rank", "action", "actions")
-#: Scores.as_dict is dataclasses.asdict: its fields, in order
-_SCORE_FIELDS = tuple(f.name for f in fields(Scores))
+#: Scores.as_dict gives its fields, in order
+_SCORE_FIELDS = Scores._fields
 _score_values = attrgetter(*_SCORE_FIELDS)
 
 
@@ -105,20 +105,6 @@ class Kept:
         return text
 
 
-class Remembered(dict[Hashable, str]):
-    """Texts made from hashable values, remembered by value: `remembered[value]`."""
-
-    def __init__(self, render: Callable[[Any], str]) -> None:
-        super().__init__()
-        self._render = render
-
-    def __missing__(self, key: Hashable) -> str:
-        text = self._render(key)
-        if len(self) < MEMO_LIMIT:
-            self[key] = text
-        return text
-
-
 def _headline(key: tuple[str, str, str, int, str, tuple[str, ...]]) -> str:
     tier, title, urgency, rank, action, actions = key
     return members(
@@ -176,18 +162,20 @@ class ResultJson:
         self._reason = Kept(self._reason_text)
         self._reason_head = Remembered(_reason_head)
         self._reason_tail = Remembered(_reason_tail)
-        self._texts = Remembered(lambda texts: dumps(list(texts)))
-        self._tiers = Remembered(
+        self._texts: Remembered[Any, str] = Remembered(lambda texts: dumps(list(texts)))
+        self._tiers: Remembered[Any, str] = Remembered(
             lambda key: members({"matched_tiers": list(key[0]), "set_aside_tiers": list(key[1])})
         )
-        self._notes = Remembered(
+        self._notes: Remembered[Any, str] = Remembered(
             lambda key: members(
                 {"risks": list(key[0]), "watch_for": list(key[1]), "evidence_notes": list(key[2])}
             )
         )
         self._options = Kept(lambda options: dumps([option_to_dict(o) for o in options]))
         self._source = Kept(lambda source: dumps(source_to_dict(source)))
-        self._end = Remembered(lambda key: members({"disclaimer": key[0], "stopped_early": key[1]}))
+        self._end: Remembered[Any, str] = Remembered(
+            lambda key: members({"disclaimer": key[0], "stopped_early": key[1]})
+        )
         self._scores: dict[tuple[str, object], str] = {}
         #: an answer's member, by (question id, value), when `rememberable`
         self._answers: dict[tuple[str, object], str] = {}
