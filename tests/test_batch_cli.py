@@ -5,18 +5,21 @@ tests/test_signals.py)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 import spinetriage
 from support.answer_builders import answers
 from support.batch_files import BANK, IDS, answers_csv, csv_text, read_rows, row
 from support.clinical_cases import CLINICAL_CASES
+from support.pty_session import finish, start
 
 SPINETRIAGE = str(Path(sys.executable).parent / "spinetriage")
 GOLDEN = Path(__file__).parent / "golden" / "batch"
@@ -243,6 +246,22 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(work: Path) -> None:
     done = cli("batch", "spreadsheet.csv", "-o", "out.csv", cwd=work)
     assert b"Scoring" not in done.stderr
     assert b"\x1b[" not in done.stderr
+
+
+@pytest.mark.pty
+def test_a_row_typed_in_comes_out_before_the_next_is_typed(
+    work: Path, spawn: list[pexpect.spawn]
+) -> None:
+    """Standard input is scored as it comes: rows are scored in chunks, but a chunk holds only
+    the rows there are to read, so a row is written without waiting for the next one."""
+    header, first = (work / "spreadsheet.csv").read_text(encoding="utf-8").splitlines()[:2]
+    record_id = first.split(",")[0]
+    child = start(spawn, "batch", "-", cwd=work)
+    child.sendline(header)
+    child.sendline(first)
+    child.expect(f"2,{re.escape(record_id)},(ok|error),")
+    child.sendeof()
+    assert finish(child) in (0, 1)
 
 
 @pytest.mark.pty
