@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from spinetriage.batch.parallel import CAPTURED_LINES_PER_ROW, capture_for_chunks, chunks_of
+from spinetriage.batch import run as batch_run
+from spinetriage.batch.parallel import LINES_PER_ROW, line_chunks
 from spinetriage.batch.reader import MAX_LINE_CHARS, CsvSource
 from spinetriage.batch.run import BatchOptions, run_batch
 from spinetriage.errors import ExitCode, InvalidArgument
@@ -136,9 +137,30 @@ def test_a_line_end_split_by_the_line_limit_counts_once(tmp_path: Path) -> None:
     assert lines == [2, 3, 4, 5, 6, 7, 8]  # the big row is line 4, an error row
 
 
-def test_runs_of_blank_lines_are_not_kept_for_the_workers(tmp_path: Path) -> None:
-    """Blank lines are not rows: a chunk holding a long run of them is sent as records, and the
-    lines kept for a chunk stay within their bound."""
+def test_a_file_of_one_chunk_or_less_is_scored_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    real = batch_run.Workers
+
+    def counted(jobs: int, *args: Any) -> Any:
+        started.append(jobs)
+        return real(jobs, *args)
+
+    monkeypatch.setattr(batch_run, "Workers", counted)
+    source = tmp_path / "in.csv"
+    source.write_text(mixed_rows(30), encoding="utf-8", newline="")
+    one = run(source, tmp_path, "one", jobs=1)
+    rows = one[0].rows
+    for chunk_rows, workers in ((rows + 1, []), (rows, []), (rows - 1, [2])):
+        started.clear()
+        assert run(source, tmp_path, "many", jobs=2, chunk_rows=chunk_rows) == one
+        assert started == workers, chunk_rows
+
+
+def test_runs_of_blank_lines_make_smaller_chunks(tmp_path: Path) -> None:
+    """Blank lines are not rows: a chunk holding a long run of them has fewer rows, and the
+    lines of a chunk stay within their bound."""
     rows = [",".join(row(f"P{n}", answers())) for n in range(12)]
     text = "\r\n".join(rows[:5]) + "\r\n" * 500 + "\r\n".join(rows[5:]) + "\r\n"
     source = tmp_path / "in.csv"
@@ -146,13 +168,9 @@ def test_runs_of_blank_lines_are_not_kept_for_the_workers(tmp_path: Path) -> Non
     one = run(source, tmp_path, "one", jobs=1)
     assert run(source, tmp_path, "many", jobs=2, chunk_rows=3) == one
     with CsvSource(str(source)) as csv_source:
-        capture_for_chunks(csv_source, 3)
-        kept = []
-        for chunk in chunks_of(csv_source, csv_source.records(), 3):
-            kept.append(len(chunk.lines) if chunk.lines is not None else None)
-        assert csv_source.captured is not None
-    assert kept == [3, None, 3, 3]  # the chunk with the blank lines went as records
-    assert all(size <= CAPTURED_LINES_PER_ROW * 3 for size in kept if size is not None)
+        sizes = [len(chunk.lines) for chunk in line_chunks(csv_source, 3)]
+    assert max(sizes) <= LINES_PER_ROW * 3
+    assert sum(sizes) == 12 + 500 - 1
 
 
 @pytest.mark.parametrize("golden", ["spreadsheet.csv", "redcap.csv"])

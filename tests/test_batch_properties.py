@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,7 +23,7 @@ from spinetriage.bank.score_vocabulary import (
     RISK_LEVELS,
 )
 from spinetriage.batch.layout import read_layout
-from spinetriage.batch.reader import CsvSource, Record
+from spinetriage.batch.reader import CsvSource, Record, records_in_lines
 from spinetriage.batch.rows import RowScorer
 from spinetriage.batch.run import BatchOptions, run_batch
 from spinetriage.batch.writers import _csv_cell, neutralise
@@ -176,6 +178,31 @@ def test_rows_scored_in_chunks_are_scored_as_one_at_a_time(
     chunked = RowScorer(BANK, layout, full_result)
     chunked._chunk_rows = 1  # chunks of 1, 2, 4, ... rows
     assert list(chunked.score_all(rows)) == [exact.score(record) for record in rows]
+
+
+#: text as messy as a CSV file gets: quotes that open cells over several lines, stray quotes,
+#: every kind of line end, NUL bytes, blank lines, the mark NUL bytes are replaced by
+MESSY_CSV = st.lists(
+    st.sampled_from(["a", "bc", ",", '"', '""', "\r", "\n", "\r\n", "\x00", " ", "\ufffe", "é"]),
+    max_size=60,
+).map("".join)
+
+
+@PROPERTY
+@given(MESSY_CSV, st.integers(1, 4))
+def test_chunks_of_lines_hold_the_records_one_reader_reads(body: str, rows: int) -> None:
+    """`batch --jobs` cuts the file into chunks of lines without parsing most of them: read
+    back chunk by chunk, they give the records, line numbers and problems of one reading."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.csv"
+        path.write_text("id,answer\n" + body, encoding="utf-8", newline="")
+        with CsvSource(str(path)) as source:
+            whole = list(source.records())
+        with CsvSource(str(path)) as source:
+            chunks = list(source.line_chunks(rows, 4 * rows))
+            chunked = [r for chunk in chunks for r in records_in_lines(chunk, source.delimiter)]
+    assert chunked == whole
+    assert all(sum(1 for _ in records_in_lines(c, ",")) <= rows for c in chunks)
 
 
 @PROPERTY

@@ -1,15 +1,15 @@
 """`batch --jobs N`: rows scored in N worker processes, written in input order by this one.
 
 This process still reads the CSV, so the records, their line numbers and every reading problem
-are exactly those of a run in one process. It sends each chunk of records to a worker as the
-lines it read them from (a thousand strings: cheap to send, where the cells are a hundred
-thousand), with the line before them; the worker reads those lines into the same records
-(`records_in_lines`). A chunk with a record only this process could read right (a NUL byte, a
-line or a cell too long), or with more lines than `CAPTURED_LINES_PER_ROW` per row (runs of
-blank lines), is sent as records instead. It writes
-each chunk's rendered rows as they come back, oldest first: the output is the same, byte for
-byte. At most `IN_FLIGHT_PER_WORKER` chunks per worker are out at a time, so memory stays
-bounded whatever the size of the input.
+are exactly those of a run in one process. It cuts the file into chunks of lines that hold whole
+records (`CsvSource.line_chunks`: only a record with a quote is parsed here, to find where it
+ends) and sends each chunk to a worker as those lines (a thousand strings: cheap to send, where
+the cells are a hundred thousand), with the line before them and the lines it replaced (a NUL
+byte, a line too long); the worker reads them into the same records (`records_in_lines`). It
+writes each chunk's rendered rows as they come back, oldest first: the output is the same, byte
+for byte. A chunk holds at most `LINES_PER_ROW` lines per row (runs of blank lines), and at most
+`IN_FLIGHT_PER_WORKER` chunks per worker are out at a time, so memory stays bounded whatever the
+size of the input.
 
 Workers are forked: they inherit the loaded bank with its compiled rules, the row scorer and the
 writers (the FHIR writer's one authored time included), so nothing is pickled or loaded again.
@@ -27,13 +27,12 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ..errors import WorkerLost
 from ..signals import STOP_SIGNALS
-from .reader import CsvSource, Record, records_in_lines
+from .reader import CsvSource, LineChunk, Record, records_in_lines
 from .rows import RowScorer
 from .sink import BatchSummary, RowSink
 from .writers import BatchContext, BatchFormat, ErrorRows
@@ -43,9 +42,9 @@ if TYPE_CHECKING:
 
 #: chunks sent ahead per worker: one being scored, one waiting, so no worker idles
 IN_FLIGHT_PER_WORKER = 2
-#: the lines kept per row of a chunk, at most (`CsvSource.capture_lines`): rows over several
-#: lines and blank lines fit; past it the chunk goes as records, and memory stays bounded
-CAPTURED_LINES_PER_ROW = 4
+#: the lines of a chunk per row, at most: rows over several lines and blank lines fit; a run of
+#: blank lines longer than that makes a chunk of fewer rows
+LINES_PER_ROW = 4
 
 
 def available_cores() -> int:
@@ -118,50 +117,14 @@ def _start_worker(chunk_scorer: _ChunkScorer) -> None:
             signal.signal(signum, signal.SIG_DFL)
 
 
-#: a Record as sent to a worker: its fields in order, as a tuple pickles several times faster
-RecordFields = tuple[int, list[str], int, bool, str]
+def line_chunks(source: CsvSource, rows: int) -> Iterator[LineChunk]:
+    """The source's lines in chunks of `rows` records, for the workers."""
+    return source.line_chunks(rows, LINES_PER_ROW * rows)
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """Rows as sent to a worker: the lines they were read from and the line before them, or
-    (for rows the lines alone would not give back exactly) the records themselves."""
-
-    lines: list[str] | None = None
-    line_offset: int = 0
-    records: list[RecordFields] | None = None
-
-
-def capture_for_chunks(source: CsvSource, size: int) -> None:
-    """Keep the lines `chunks_of` sends; call before the source's first record is read."""
-    source.capture_lines(CAPTURED_LINES_PER_ROW * size)
-
-
-def chunks_of(source: CsvSource, records: Iterator[Record], size: int) -> Iterator[Chunk]:
-    """`records` in chunks of `size`, each as its lines where they give them back exactly.
-
-    `capture_for_chunks` must have been called before the first record was read; `records` is
-    that source's one records() iterator."""
-    captured = source.captured
-    assert captured is not None, "chunks_of needs the lines captured from the first record on"
-    line_offset = source.header_line
-    while chunk := list(islice(records, size)):
-        if source.capture_overflowed or any(r.has_nul or r.unreadable for r in chunk):
-            fields = [(r.line, r.cells, r.last_line, r.has_nul, r.unreadable) for r in chunk]
-            yield Chunk(records=fields)
-        else:
-            yield Chunk(captured.copy(), line_offset)
-        captured.clear()
-        source.capture_overflowed = False
-        line_offset = chunk[-1].last_line
-
-
-def _score_chunk(chunk: Chunk) -> ScoredChunk:
+def _score_chunk(chunk: LineChunk) -> ScoredChunk:
     assert _worker is not None, "a worker scores only after _start_worker"
-    if chunk.records is not None:
-        return _worker.score([Record(*fields) for fields in chunk.records])
-    assert chunk.lines is not None, "a chunk holds its lines or its records"
-    return _worker.score(records_in_lines(chunk.lines, _worker.delimiter, chunk.line_offset))
+    return _worker.score(records_in_lines(chunk, _worker.delimiter))
 
 
 class Workers:
@@ -201,7 +164,7 @@ class Workers:
         # after an error or Ctrl-C: drop the chunks not started, wait for those being scored
         self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
-    def score(self, chunks: Iterable[Chunk]) -> Iterator[ScoredChunk]:
+    def score(self, chunks: Iterable[LineChunk]) -> Iterator[ScoredChunk]:
         """Each chunk scored, in the order given, with a bounded number of chunks out at once."""
         from concurrent.futures.process import BrokenProcessPool
 

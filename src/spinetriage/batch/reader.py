@@ -12,10 +12,12 @@ import csv
 import io
 import select
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..errors import InputFileError
 
@@ -73,10 +75,6 @@ class CsvSource:
             raise
         self._reader = csv.reader(self._lines(), delimiter=self.delimiter)
         self._line_offset = self.header_line
-        #: every line read so far, as the csv module got it, when `capture_lines` was called
-        self.captured: list[str] | None = None
-        self.capture_limit = 0
-        self.capture_overflowed = False
 
     def __enter__(self) -> CsvSource:
         return self
@@ -121,16 +119,6 @@ class CsvSource:
         except OSError:
             return None
 
-    def capture_lines(self, limit: int) -> None:
-        """From now on keep each line read in `captured` (the caller empties it), so that the
-        text of the records read can be passed on (parallel.py); call before `records()`.
-
-        At most `limit` lines are kept: past that (long runs of blank lines are not records),
-        `capture_overflowed` is set and the lines are dropped, so memory stays bounded."""
-        self.captured = []
-        self.capture_limit = limit
-        self.capture_overflowed = False
-
     def _pieces(self) -> Iterator[str]:
         """The file read line by line, at most MAX_LINE_CHARS characters at a time; a CR LF
         that the limit splits is joined again (else the LF would count as a blank line)."""
@@ -149,8 +137,6 @@ class CsvSource:
         """The file's lines for the csv module; a line too long is skipped, without holding it,
         and given as `_LONG_LINE` (it has a NUL mark, so its record is looked at)."""
         pieces = self._pieces()
-        captured = self.captured  # set before the first record is read, or never
-        limit = self.capture_limit
         for line in pieces:
             if "\0" in line:
                 self._nul_lines += 1
@@ -161,11 +147,6 @@ class CsvSource:
                         break
                 self._nul_lines += 1
                 line = _LONG_LINE + "\n"
-            if captured is not None:
-                if len(captured) < limit:
-                    captured.append(line)
-                else:
-                    self.capture_overflowed = True
             yield line
 
     def _decode_error(self, exc: UnicodeError) -> InputFileError:
@@ -223,50 +204,125 @@ class CsvSource:
 
     def records(self) -> Iterator[Record]:
         """The data records after the header; blank lines are not records and are skipped."""
-        reader = self._reader
-        offset = self._line_offset
-        previous = 0
-        while True:
-            try:
-                for cells in reader:
-                    last = reader.line_num
-                    if not cells:
+        with self._reading():
+            yield from _records(self._reader, self._line_offset, self._marked)
+
+    def _marked(self) -> bool:
+        """Whether a line read since the last record held a NUL or was too long."""
+        marked, self._nul_lines = self._nul_lines > 0, 0
+        return marked
+
+    def line_chunks(self, rows: int, max_lines: int) -> Iterator[LineChunk]:
+        """The lines after the header, in chunks of `rows` records (and at most `max_lines`
+        lines, however many are blank), each ending where a record ends, so that
+        `records_in_lines` reads each back into the records `records()` would give.
+
+        For `batch --jobs`: only a record with a quote is parsed here, to find where it ends
+        (a quoted cell may run over lines); every other line is one record, or blank.
+        Use instead of `records()`, not with it.
+        """
+        offset = self.header_line
+        lines = self._lines()
+        chunk: list[str] = []
+        marked: list[int] = []
+        count = 0
+
+        def take(line: str) -> str:
+            chunk.append(line)
+            if self._nul_lines:
+                self._nul_lines = 0
+                marked.append(len(chunk))
+            return line
+
+        full = False
+        with self._reading():
+            for line in lines:
+                if full:  # sent once a line after it shows the file goes on
+                    yield LineChunk(chunk, offset, tuple(marked))
+                    offset += len(chunk)
+                    chunk, marked, count, full = [], [], 0, False
+                take(line)
+                if '"' in line:
+                    # the rest of the record, as the csv module reads it from this line on
+                    with contextlib.suppress(csv.Error):
+                        rest = map(take, lines)
+                        next(csv.reader(chain([line], rest), delimiter=self.delimiter), None)
+                    count += 1
+                elif line.strip("\r\n"):
+                    count += 1
+                full = count == rows or len(chunk) >= max_lines
+            if chunk:
+                yield LineChunk(chunk, offset, tuple(marked), ended=True)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A problem reading the rest of the file as an InputFileError."""
+        try:
+            yield
+        except UnicodeError as exc:
+            raise self._decode_error(exc) from None
+        except OSError as exc:
+            raise InputFileError(f"{self.name}: cannot read the file: {exc.strerror}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class LineChunk:
+    """Lines of a batch file that hold whole records (`CsvSource.line_chunks`)."""
+
+    lines: list[str]
+    #: the line before the first
+    line_offset: int
+    #: the lines (1 for the first) that held a NUL byte or were too long, and were replaced
+    marked: tuple[int, ...] = ()
+    #: the file ends with this chunk
+    ended: bool = False
+
+
+def _records(reader: Any, offset: int, marked: Callable[[], bool]) -> Iterator[Record]:
+    """The records a csv reader gives, numbered from the line after `offset`; `marked()`: a
+    line read since the last record held a NUL byte or was too long (then the cells are
+    looked at)."""
+    previous = 0
+    while True:
+        try:
+            for cells in reader:
+                last = reader.line_num
+                if not cells:
+                    previous = last
+                    continue
+                if marked():
+                    if cells == [_LONG_LINE]:
+                        yield Record(previous + 1 + offset, [], last + offset, False, LONG)
                         previous = last
                         continue
-                    if self._nul_lines:
-                        self._nul_lines = 0
-                        if cells == [_LONG_LINE]:
-                            yield Record(previous + 1 + offset, [], last + offset, False, LONG)
-                            previous = last
-                            continue
-                        has_nul = any(NUL_MARK in cell for cell in cells)
-                        yield Record(previous + 1 + offset, cells, last + offset, has_nul)
-                    else:
-                        yield Record(previous + 1 + offset, cells, last + offset, False)
-                    previous = last
-                return
-            except csv.Error:
-                # a cell past the csv module's limit: this row is an error row, the next goes on
-                last = reader.line_num
-                yield Record(previous + 1 + offset, [], last + offset, False, _too_long_cell())
+                    has_nul = any(NUL_MARK in cell for cell in cells)
+                    yield Record(previous + 1 + offset, cells, last + offset, has_nul)
+                else:
+                    yield Record(previous + 1 + offset, cells, last + offset, False)
                 previous = last
-            except UnicodeError as exc:
-                raise self._decode_error(exc) from None
-            except OSError as exc:
-                raise InputFileError(f"{self.name}: cannot read the file: {exc.strerror}") from None
+            return
+        except csv.Error:
+            # a cell past the csv module's limit: this row is an error row, the next goes on
+            last = reader.line_num
+            yield Record(previous + 1 + offset, [], last + offset, False, _too_long_cell())
+            previous = last
 
 
-def records_in_lines(lines: list[str], delimiter: str, line_offset: int) -> Iterator[Record]:
-    """The records of lines that `CsvSource.records` read without a NUL, an over-long line or an
-    over-long cell (its `captured` lines), numbered as it numbered them: `line_offset` is the
-    line before the first. A worker reads its chunk of rows this way (parallel.py)."""
-    reader = csv.reader(lines, delimiter=delimiter)
-    previous = 0
-    for cells in reader:
-        last = reader.line_num
-        if cells:
-            yield Record(previous + 1 + line_offset, cells, last + line_offset, False)
-        previous = last
+def records_in_lines(chunk: LineChunk, delimiter: str) -> Iterator[Record]:
+    """The records of a chunk of lines (`CsvSource.line_chunks`), as `CsvSource.records` read
+    them, numbered as it numbered them. A worker reads its chunk of rows this way (parallel.py).
+    """
+    reader = csv.reader(chunk.lines, delimiter=delimiter)
+    pending = deque(chunk.marked)
+
+    def marked() -> bool:
+        hit = False
+        while pending and pending[0] <= reader.line_num:
+            pending.popleft()
+            hit = True
+        return hit
+
+    return _records(reader, chunk.line_offset, marked)
 
 
 #: why a line too long is not read

@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -26,8 +26,8 @@ from ..errors import InputFileError, Interrupted, InvalidArgument
 from ..fhir.identity import check_id_system
 from ..output_files import atomic_writer, refuse_overwriting
 from .layout import check_unknown_columns, other_version_text, read_layout
-from .parallel import Chunk, Workers, can_fork, capture_for_chunks, chunks_of
-from .reader import CsvSource, Record
+from .parallel import Workers, can_fork, line_chunks
+from .reader import CsvSource, LineChunk, Record, records_in_lines
 from .rows import RowScorer
 from .sink import BatchSummary, RowSink
 from .writers import BatchContext, BatchFormat, ErrorRows
@@ -96,21 +96,21 @@ def run_batch(
                 )
                 warn_versions = _version_warner(bank, source.name, options.strict, warn)
                 scoring = _Scoring(source, sink, warn_versions, progress)
-                # workers start only for a chunk of rows or more (and one process reads no row
-                # ahead: piped rows come out as they go in)
-                parallel = options.jobs > 1 and can_fork()
-                if parallel:  # the workers are sent the lines of their rows
-                    capture_for_chunks(source, options.chunk_rows)
-                records = source.records()
-                first = list(islice(records, options.chunk_rows)) if parallel else []
-                if parallel and len(first) == options.chunk_rows:
-                    with Workers(
-                        options.jobs, scorer, fmt, context, layout.id_column, source.delimiter
-                    ) as workers:
-                        chunks = chunks_of(source, chain(first, records), options.chunk_rows)
-                        scoring.in_workers(workers, chunks, stream, errors_out)
+                # workers start only for a file of more than one chunk (and one process reads
+                # no row ahead: piped rows come out as they go in)
+                if options.jobs > 1 and can_fork():  # the workers are sent lines of whole rows
+                    chunks = line_chunks(source, options.chunk_rows)
+                    first = next(chunks, None)
+                    if first is not None and not first.ended:
+                        with Workers(
+                            options.jobs, scorer, fmt, context, layout.id_column, source.delimiter
+                        ) as workers:
+                            scoring.in_workers(workers, chain([first], chunks), stream, errors_out)
+                    else:
+                        here = records_in_lines(first, source.delimiter) if first else iter(())
+                        scoring.here(scorer, here)
                 else:
-                    scoring.here(scorer, chain(first, records))
+                    scoring.here(scorer, source.records())
     except KeyboardInterrupt:
         # the output files were removed on the way out (atomic_writer)
         raise Interrupted(_interrupted(options, summary.rows)) from None
@@ -147,7 +147,7 @@ class _Scoring:
     def in_workers(
         self,
         workers: Workers,
-        chunks: Iterator[Chunk],
+        chunks: Iterator[LineChunk],
         output: IO[str],
         errors: IO[str] | None,
     ) -> None:
