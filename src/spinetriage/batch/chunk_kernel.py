@@ -55,7 +55,7 @@ MAX_CODES = UNSEEN - 1
 #: what a checkbox cell is, as the kernel reads it
 TICK_BLANK, TICK_OFF, TICK_ON = 0, 1, 2
 #: score and rule combinations remembered
-MEMO_LIMIT = 1 << 16
+MEMO_LIMIT = 1 << 13
 _BYTE = 256
 
 

@@ -31,7 +31,7 @@ _FORMULA = re.compile(
     "[\\s\x00\u200b-\u200d\u2060\ufeff]*[=+\\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n\x00]"
 )
 #: rule combinations whose cells are remembered
-MEMO_LIMIT = 1 << 15
+MEMO_LIMIT = 4096
 PROBLEM_SEPARATOR = " | "
 
 
