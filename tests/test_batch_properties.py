@@ -180,6 +180,29 @@ def test_rows_scored_in_chunks_are_scored_as_one_at_a_time(
     assert list(chunked.score_all(rows)) == [exact.score(record) for record in rows]
 
 
+def test_a_question_with_more_answers_than_a_byte_codes_is_still_scored_in_chunks() -> None:
+    """Past 255 distinct answers to one question (weeks of symptoms, 0 to 2,600), its codes
+    take two bytes: rows seen before are still scored by the kernel, as the exact path does."""
+    layout = read_layout(BANK, HEADER, "test.csv")
+    # long enough for the questions asked after three months of symptoms
+    chronic = {**BASELINE, "morning_stiffness": "no", "inflammatory_conditions": "none"}
+    records = [
+        Record(n + 2, row(f"R{n}", {**chronic, "symptom_weeks": 100 + n * 3}), n + 2, False)
+        for n in range(400)
+    ]
+    exact = RowScorer(BANK, layout)
+    expected = [exact.score(record) for record in records]
+    chunked = RowScorer(BANK, layout)
+    assert list(chunked.score_all(records)) == expected  # the exact path codes every cell
+    exact_path: list[Record] = []
+    score = chunked.score
+    chunked.score = lambda record: exact_path.append(record) or score(record)  # type: ignore[method-assign]
+    assert list(chunked.score_all(records)) == expected
+    assert exact_path == []
+    assert len({o.decision.scores.duration_weeks for o in expected if o.decision}) == 400
+    assert chunked._kernel._wide == {"symptom_weeks"}
+
+
 #: text as messy as a CSV file gets: quotes that open cells over several lines, stray quotes,
 #: every kind of line end, NUL bytes, blank lines, the mark NUL bytes are replaced by
 MESSY_CSV = st.lists(

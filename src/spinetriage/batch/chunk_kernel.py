@@ -25,14 +25,15 @@ kernel to the exact path.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, compress, cycle, repeat
-from operator import attrgetter
-from typing import Any, cast
+from itertools import chain, cycle, repeat
+from operator import attrgetter, getitem, itemgetter
+from typing import Any, TypeAlias, cast
 
-from ..bank.model import Question, Questionnaire, Rule
+from ..bank.model import Question, Questionnaire, Rule, Tier
 from ..conditions.tree import All, Any_, Condition, Leaf, Not, Ref, leaf_holds
 from ..conditions.values import AnswerValue
 from ..scoring.decision import Decision, set_aside
@@ -48,15 +49,18 @@ from ..scoring.scores import (
     scores_of_parts,
 )
 
-#: the code of a cell not seen (or refused, or a blank its question may not have)
+#: the code of a cell not seen (or refused, or a blank its question may not have), in a byte;
+#: a question with more distinct answers than a byte holds has its codes in two (`array("H")`)
 UNSEEN = 255
+WIDE_UNSEEN = 0xFFFF
 #: distinct answers coded per question (code 0 is unanswered); past it, new answers are not coded
-MAX_CODES = UNSEEN - 1
+MAX_CODES = WIDE_UNSEEN - 1
 #: what a checkbox cell is, as the kernel reads it
 TICK_BLANK, TICK_OFF, TICK_ON = 0, 1, 2
 #: score and rule combinations remembered
 MEMO_LIMIT = 1 << 13
 _BYTE = 256
+_WIDE = 1 << 16
 
 
 class CellCodes:
@@ -161,35 +165,42 @@ class ChunkKernel:
         self._duration = Remembered(self._duration_of, MEMO_LIMIT)
         self._psychosocial = Remembered(_psychosocial_of, MEMO_LIMIT)
         self._combinations = Remembered(self._combination_of, MEMO_LIMIT)
+        self._lane_tables()
         # tables by (question id or leaf, how many codes the question had when made)
         self._tables: dict[object, tuple[int, bytes]] = {}
         self._score_truths: dict[Leaf, Remembered[Any, int]] = {}
-        self.codes: list[bytes] = []
+        self.codes: list[Codes] = []
+        #: the questions with more answers than a byte codes (ids)
+        self._wide: set[str] = set()
 
     def run(self, rows: list[list[str]]) -> list[Decision | None]:
         count = len(rows)
         if not count or not self.usable:
             return [None] * count
+        for q in self.questions:
+            if len(q.codes.values) > UNSEEN and q.question.id not in self._wide:
+                self._wide.add(q.question.id)
+                if q.index >= 0:  # looked up on its own, not in the pass over every cell
+                    self._lookups[q.index] = {}
         # every cell looked up in reading order, then each column's codes a slice of them
         width = self._width
         cells = bytes(map(_get, cycle(self._lookups), chain.from_iterable(rows), repeat(UNSEEN)))
         if len(cells) != count * width:
             raise ValueError("every row must have one cell per column")
-        self.codes = codes = [self._codes(q, cells, count) for q in self.questions]
+        self.codes = codes = [self._codes(q, cells, rows) for q in self.questions]
         ids = (q.question.id for q in self.questions)
         chunk = _Chunk(count, dict(zip(ids, codes, strict=True)))
         exact = 0
         for column_codes in codes:
-            if UNSEEN in column_codes:
-                exact |= chunk.lane(column_codes, _IS_UNSEEN)
+            narrow = type(column_codes) is bytes
+            if (UNSEEN if narrow else WIDE_UNSEEN) in column_codes:
+                exact |= chunk.lane(column_codes, _IS_UNSEEN if narrow else _IS_UNSEEN_WIDE)
         exact |= self._not_as_asked(chunk)
         if exact == chunk.ones:
             return [None] * count
         chunk.scores = scores = self._scores_of(chunk)
         bits = [self._vector(rule.when, chunk) for rule in self._rules]
-        bits += [
-            self._vector(cast(Condition, t.set_aside_when), chunk) for t in self._may_set_aside
-        ]
+        bits += [self._vector(preference, chunk) for preference in self._preferences]
         lanes = [
             sum(bit << shift for shift, bit in enumerate(bits[start : start + 8])).to_bytes(
                 count, "little"
@@ -199,13 +210,19 @@ class ChunkKernel:
         combinations = map(self._combinations.__getitem__, zip(*lanes, strict=True))
         return list(map(_decision, exact.to_bytes(count, "little"), scores, combinations))
 
-    def _codes(self, q: ChunkQuestion, cells: bytes, count: int) -> bytes:
+    def _codes(self, q: ChunkQuestion, cells: bytes, rows: list[list[str]]) -> Codes:
+        lookup = q.codes.by_cell.get
+        wide = q.question.id in self._wide
         if q.index >= 0:
+            if wide:
+                return array("H", map(lookup, map(itemgetter(q.index), rows), repeat(WIDE_UNSEEN)))
             return cells[q.index :: self._width]
         if q.boxes:
             ticks = zip(*(cells[index :: self._width] for index in q.boxes), strict=True)
-            return bytes(map(q.codes.by_cell.get, ticks, repeat(UNSEEN)))
-        return bytes(count) if q.codes.blank_ok else bytes([UNSEEN]) * count
+            if wide:
+                return array("H", map(lookup, ticks, repeat(WIDE_UNSEEN)))
+            return bytes(map(lookup, ticks, repeat(UNSEEN)))
+        return bytes(len(rows)) if q.codes.blank_ok else bytes([UNSEEN]) * len(rows)
 
     def _not_as_asked(self, chunk: _Chunk) -> int:
         """The rows where a question asked and required is blank, or one not asked is written."""
@@ -213,7 +230,10 @@ class ChunkKernel:
         for when, run in self._asked_runs:
             asked = self._vector(when, chunk)
             for q in run:
-                written = chunk.lane(chunk.codes[q.question.id], _IS_WRITTEN)
+                codes = chunk.codes[q.question.id]
+                written = chunk.lane(
+                    codes, _IS_WRITTEN if type(codes) is bytes else _IS_WRITTEN_WIDE
+                )
                 if q.question.required:
                     wrong |= asked & (written ^ chunk.ones)
                 wrong |= written & (asked ^ chunk.ones)
@@ -258,11 +278,13 @@ class ChunkKernel:
     def _table(
         self, key: object, q: ChunkQuestion, of: Callable[[AnswerValue | None], int]
     ) -> bytes:
-        """A byte per code of q: `of(answer)` (0 for UNSEEN); remade when q has new codes."""
+        """A byte per code of q: `of(answer)` (0 for UNSEEN), for each code a byte (or two)
+        holds; remade when q has new codes."""
         values = q.codes.values
         made = self._tables.get(key)
         if made is None or made[0] != len(values):
-            table = bytes([*map(int, map(of, values)), *repeat(0, _BYTE - len(values))])
+            size = _WIDE if q.question.id in self._wide else _BYTE
+            table = bytes(map(int, map(of, values))) + bytes(size - len(values))
             made = self._tables[key] = (len(values), table)
         return made[1]
 
@@ -316,21 +338,39 @@ class ChunkKernel:
     def _combination_of(self, lanes: tuple[int, ...]) -> Combination | None:
         """The rules, tiers and tiers set aside of a row with these lane bytes; None when no
         rule holds (the exact path says so)."""
-        count = len(self._rules)
-        # bit n of the lanes read as one number is the nth rule (then the preferences)
-        bits = f"{int.from_bytes(bytes(lanes), 'little'):0{8 * len(lanes)}b}"[::-1]
-        holds = list(map("1".__eq__, bits))
-        rules = tuple(compress(self._rules, holds))
+        rules = tuple(chain.from_iterable(map(getitem, self._lane_rules, lanes)))
         if not rules:
             return None
         ranks = 0
-        for rule in rules:
-            ranks |= 1 << self._matcher.tier_rank[rule.tier]
+        for lane_ranks in map(getitem, self._lane_ranks, lanes):
+            ranks |= lane_ranks
         tiers = self._matcher.tiers_of(ranks)
         if len(tiers) < 2 or tiers[0] not in self._matcher.may_set_aside:
             return rules, tiers, ()
-        preferred = set(compress(self._may_set_aside, holds[count:]))
+        preferred = set(chain.from_iterable(map(getitem, self._lane_preferences, lanes)))
         return rules, tiers, set_aside(self._bank, tiers, preferred.__contains__)
+
+    def _lane_tables(self) -> None:
+        """For each lane and each of its 256 bytes: its rules that hold (bank order), the bits
+        of their tiers' ranks, and the tiers whose preference holds (bit n of lane k: the
+        8k+nth rule, then the preferences)."""
+        items: list[Rule | Tier] = [*self._rules, *self._may_set_aside]
+        self._lane_rules: list[list[tuple[Rule, ...]]] = []
+        self._lane_ranks: list[list[int]] = []
+        self._lane_preferences: list[list[tuple[Tier, ...]]] = []
+        for start in range(0, len(items), 8):
+            lane = items[start : start + 8]
+            held = [[item for n, item in enumerate(lane) if byte >> n & 1] for byte in range(_BYTE)]
+            self._lane_rules.append([tuple(i for i in h if isinstance(i, Rule)) for h in held])
+            self._lane_preferences.append(
+                [tuple(i for i in h if isinstance(i, Tier)) for h in held]
+            )
+            self._lane_ranks.append(
+                [
+                    sum({1 << self._matcher.tier_rank[i.tier] for i in h if isinstance(i, Rule)})
+                    for h in held
+                ]
+            )
 
 
 def _decision(exact: int, scores: Scores, combination: Combination | None) -> Decision | None:
@@ -342,15 +382,19 @@ class _Chunk:
 
     __slots__ = ("codes", "count", "ones", "scores", "vectors")
 
-    def __init__(self, count: int, codes: dict[str, bytes]) -> None:
+    def __init__(self, count: int, codes: dict[str, Codes]) -> None:
         self.count = count
         self.codes = codes
         self.ones = int.from_bytes(b"\1" * count, "little")
         self.vectors: dict[int, int] = {}
         self.scores: list[Scores] = []
 
-    def lane(self, codes: bytes, table: bytes) -> int:
-        return int.from_bytes(codes.translate(table), "little")
+    def lane(self, codes: Codes, table: bytes) -> int:
+        """The byte of `table` for each row's code, as one int (codes in two bytes cannot be
+        translated: each is looked up)."""
+        if type(codes) is bytes:
+            return int.from_bytes(codes.translate(table), "little")
+        return int.from_bytes(bytes(map(table.__getitem__, codes)), "little")
 
 
 def _disability_of(sums: tuple[int, int]) -> tuple[float | None, str | None]:
@@ -369,8 +413,12 @@ def _points(table: dict[AnswerValue, int]) -> Callable[[AnswerValue | None], int
     return lambda value: table.get(value, 0)  # type: ignore[arg-type]
 
 
+#: a column's codes, a byte (or two, `array("H")`) per row
+Codes: TypeAlias = "bytes | array[int]"
 #: a row's rules that hold (bank order), their tiers (most urgent first), the tiers set aside
 Combination = tuple[tuple[Rule, ...], tuple[str, ...], tuple[str, ...]]
 _get = dict.get
 _IS_UNSEEN = bytes(int(code == UNSEEN) for code in range(_BYTE))
 _IS_WRITTEN = bytes(int(0 < code < UNSEEN) for code in range(_BYTE))
+_IS_UNSEEN_WIDE = bytes(int(code == WIDE_UNSEEN) for code in range(_WIDE))
+_IS_WRITTEN_WIDE = bytes(int(0 < code < WIDE_UNSEEN) for code in range(_WIDE))

@@ -26,7 +26,7 @@ from ..scoring.matching import red_flags_in, rule_matcher
 from ..scoring.result import Result
 from ..scoring.scores import Scores
 from .cells import BLANK, UNSEEN, CellValue, Checkboxes, QuestionPlan, RefusedCell
-from .chunk_kernel import ChunkKernel, ChunkQuestion
+from .chunk_kernel import ChunkKernel, ChunkQuestion, Codes
 from .layout import Layout
 from .reader import NUL_MARK, Record
 
@@ -238,7 +238,7 @@ class RowScorer:
             record.line, record_id, (), decision, ignored, result, form_version=form_version
         )
 
-    def _answers_at(self, codes: list[bytes], position: int) -> dict[str, AnswerValue]:
+    def _answers_at(self, codes: list[Codes], position: int) -> dict[str, AnswerValue]:
         """The answers of a chunk's row from its codes (chunk_kernel.py), by question id."""
         values = map(getitem, self._values, [column[position] for column in codes])
         answered = zip(self._order, values, strict=True)
