@@ -3,7 +3,8 @@
 The fast path of rows.py. For a chunk of rows whose every cell has been seen before (the exact
 path parsed it and gave it a code), each question's column becomes one `bytes`, a code per row:
 0 for unanswered, 1 and up for the distinct answers seen, UNSEEN for a cell never seen (or
-refused, or a blank the question may not have), whose row takes the exact path. Then:
+refused, or a blank the question may not have), whose row takes the exact path. (A question
+with more distinct answers than a byte holds has two bytes a code, in an `array("H")`.) Then:
 
 - a leaf of a condition is a `bytes.translate` of its question's codes through the leaf's truth
   table (worked out once per code with the reference `leaf_holds`), read as an int that holds one
@@ -15,8 +16,9 @@ refused, or a blank the question may not have), whose row takes the exact path. 
 - the scale sums are byte lanes added as ints (a row's sum stays within its byte: checked when
   the kernel is built); each row's scores come from its sums and pain and duration answers,
   remembered by those (`scores_from`, as the exact path does);
-- the rules: one bit set each, packed eight to a byte lane; a row's lane bytes name its
-  combination of rules, whose rules and tiers are worked out once.
+- the rules, then the preferences that may set a tier aside: one bit set each, packed eight
+  to a byte lane; a row's lane bytes name its combination of rules, whose rules, tiers and
+  tiers set aside (`set_aside`, as `decision_from` does) are worked out once.
 
 Only C loops touch each cell (`map` over dict lookups, `translate`, `zip`); the Python work is per
 chunk, or per distinct combination. Nothing here is generated source. The property tests hold the
@@ -418,7 +420,8 @@ Codes: TypeAlias = "bytes | array[int]"
 #: a row's rules that hold (bank order), their tiers (most urgent first), the tiers set aside
 Combination = tuple[tuple[Rule, ...], tuple[str, ...], tuple[str, ...]]
 _get = dict.get
-_IS_UNSEEN = bytes(int(code == UNSEEN) for code in range(_BYTE))
-_IS_WRITTEN = bytes(int(0 < code < UNSEEN) for code in range(_BYTE))
-_IS_UNSEEN_WIDE = bytes(int(code == WIDE_UNSEEN) for code in range(_WIDE))
-_IS_WRITTEN_WIDE = bytes(int(0 < code < WIDE_UNSEEN) for code in range(_WIDE))
+# by code: 1 for UNSEEN; 1 for an answer (not 0, unanswered, nor UNSEEN)
+_IS_UNSEEN = bytes(UNSEEN) + b"\1"
+_IS_WRITTEN = b"\0" + b"\1" * (UNSEEN - 1) + b"\0"
+_IS_UNSEEN_WIDE = bytes(WIDE_UNSEEN) + b"\1"
+_IS_WRITTEN_WIDE = b"\0" + b"\1" * (WIDE_UNSEEN - 1) + b"\0"
