@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -201,6 +202,22 @@ def test_a_question_with_more_answers_than_a_byte_codes_is_still_scored_in_chunk
     assert exact_path == []
     assert len({o.decision.scores.duration_weeks for o in expected if o.decision}) == 400
     assert chunked._kernel._wide == {"symptom_weeks"}
+
+
+def test_a_scale_whose_sums_may_not_fit_a_byte_is_scored_by_the_exact_path() -> None:
+    """The kernel adds a scale's points a byte per row: a bank whose points could go below 0
+    (or pass 255) has every row scored by the exact path, with the same outcomes."""
+    item = next(q for q in BANK.questions if q.scale is ScoreScale.DISABILITY)
+    heavy = replace(item, choices=tuple(replace(c, points=-(c.points or 0)) for c in item.choices))
+    questions = tuple(heavy if q.id == item.id else q for q in BANK.questions)
+    bank = replace(BANK, questions=questions, by_id={q.id: q for q in questions})
+    layout = read_layout(bank, HEADER, "test.csv")
+    records = [Record(n + 2, row(f"R{n}", BASELINE), n + 2, False) for n in range(40)]
+    chunked = RowScorer(bank, layout)
+    assert not chunked._kernel.usable
+    outcomes = list(chunked.score_all(records))
+    assert outcomes == [RowScorer(bank, layout).score(record) for record in records]
+    assert all(o.decision is not None for o in outcomes)
 
 
 #: text as messy as a CSV file gets: quotes that open cells over several lines, stray quotes,

@@ -152,9 +152,11 @@ class ChunkKernel:
             [(self._by_id[question_id], points) for question_id, points in scale]
             for scale in matcher.scales.summed()
         ]
-        # a lane is one byte per row: the kernel holds only scales whose sums fit
+        # a lane is one byte per row: the kernel holds only scales whose sums fit (no negative
+        # points, the most points a row can have under 256); else every row takes the exact path
         self.usable = all(
-            sum(max(points.values(), default=0) for _, points in scale) < _BYTE
+            all(value >= 0 for _, points in scale for value in points.values())
+            and sum(max(points.values(), default=0) for _, points in scale) < _BYTE
             and len(scale) < _BYTE
             for scale in self._scales
         )
