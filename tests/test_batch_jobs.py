@@ -17,7 +17,7 @@ import pytest
 
 from spinetriage.batch import run as batch_run
 from spinetriage.batch.parallel import LINES_PER_ROW, line_chunks
-from spinetriage.batch.reader import MAX_LINE_CHARS, CsvSource
+from spinetriage.batch.reader import MAX_LINE_CHARS, CsvSource, records_in_lines
 from spinetriage.batch.run import BatchOptions, run_batch
 from spinetriage.errors import ExitCode, InvalidArgument
 from support.answer_builders import answers
@@ -156,6 +156,25 @@ def test_a_file_of_one_chunk_or_less_is_scored_in_this_process(
         started.clear()
         assert run(source, tmp_path, "many", jobs=2, chunk_rows=chunk_rows) == one
         assert started == workers, chunk_rows
+
+
+def test_a_nul_in_a_row_with_a_cell_too_long_is_that_rows_alone(tmp_path: Path) -> None:
+    """A row with a NUL byte and a cell past the csv module's limit is one error row; the next
+    row (holding the character NUL bytes are shown as, but no NUL) is read as it is, in one
+    process and chunk by chunk."""
+    source = tmp_path / "in.csv"
+    text = 'id,answer\na,"\0' + "x" * 140_000 + '"\n\ufffe,b\n'
+    source.write_text(text, encoding="utf-8", newline="")
+    with CsvSource(str(source)) as csv_source:
+        whole = list(csv_source.records())
+    with CsvSource(str(source)) as csv_source:
+        chunks = csv_source.line_chunks(1, 4)
+        chunked = [r for c in chunks for r in records_in_lines(c, csv_source.delimiter)]
+    assert chunked == whole
+    assert [(r.line, r.has_nul, bool(r.unreadable)) for r in whole] == [
+        (2, False, True),
+        (3, False, False),
+    ]
 
 
 def test_runs_of_blank_lines_make_smaller_chunks(tmp_path: Path) -> None:

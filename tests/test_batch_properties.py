@@ -220,6 +220,53 @@ def test_a_scale_whose_sums_may_not_fit_a_byte_is_scored_by_the_exact_path() -> 
     assert all(o.decision is not None for o in outcomes)
 
 
+def test_codes_remembered_while_a_question_had_one_byte_are_not_reused_after_it_has_two() -> None:
+    """A row with weeks not yet seen has code 255 (not seen) while the question has one-byte
+    codes; once it has two-byte codes, 255 is a real answer, and its scores are its own."""
+    chronic = {**BASELINE, "morning_stiffness": "no", "inflammatory_conditions": "none"}
+
+    def record(line: int, weeks: int) -> Record:
+        return Record(line, row(f"R{line}", {**chronic, "symptom_weeks": weeks}), line, False)
+
+    weeks = [102 + k for k in range(300)]
+    records = [record(2, 100), record(3, 100), record(4, 101)]
+    records += [record(10 + k, w) for k, w in enumerate(weeks)]
+    records += [record(1000 + k, w) for k, w in enumerate(weeks)]  # the kernel scores these
+    layout = read_layout(BANK, HEADER, "test.csv")
+    exact = RowScorer(BANK, layout)
+    assert list(RowScorer(BANK, layout).score_all(records)) == [exact.score(r) for r in records]
+
+
+def test_a_bank_with_no_rules_gives_every_row_its_error() -> None:
+    """No rule matches: every row is an error row (the exact path's NO_TIER), no crash."""
+    tiers = tuple(replace(t, set_aside_when=None, set_aside_if=None) for t in BANK.tiers)
+    bank = replace(BANK, rules=(), tiers=tiers)
+    layout = read_layout(bank, HEADER, "test.csv")
+    records = [Record(n + 2, row(f"R{n}", BASELINE), n + 2, False) for n in range(40)]
+    outcomes = list(RowScorer(bank, layout).score_all(records))
+    assert outcomes == [RowScorer(bank, layout).score(record) for record in records]
+    assert all(o.decision is None and o.problems for o in outcomes)
+
+
+def test_minus_zero_is_its_own_answer() -> None:
+    """0.0 and -0.0 are equal numbers but written apart: a number question codes them apart."""
+    age = replace(BANK.question("age"), type=QuestionType.NUMBER)
+    questions = tuple(age if q.id == "age" else q for q in BANK.questions)
+    bank = replace(BANK, questions=questions, by_id={q.id: q for q in questions})
+    layout = read_layout(bank, HEADER, "test.csv")
+    # (pregnancy is not asked at that age)
+    baseline = {k: v for k, v in BASELINE.items() if k != "pregnancy"}
+    rows = [{**baseline, "age": "0" if n < 20 else "-0"} for n in range(60)]
+    records = [Record(n + 2, row(f"R{n}", raw), n + 2, False) for n, raw in enumerate(rows)]
+    outcomes = list(RowScorer(bank, layout, full_result=True).score_all(records))
+    exact = RowScorer(bank, layout, full_result=True)
+    expected = list(map(exact.score, records))
+    assert all(o.result is not None for o in expected)
+    assert [repr(o.result.answers) for o in outcomes if o.result] == [
+        repr(o.result.answers) for o in expected if o.result
+    ]
+
+
 #: text as messy as a CSV file gets: quotes that open cells over several lines, stray quotes,
 #: every kind of line end, NUL bytes, blank lines, the mark NUL bytes are replaced by
 MESSY_CSV = st.lists(

@@ -21,7 +21,7 @@ from spinetriage.signals import STOP_SIGNALS
 from support.answer_builders import answers
 from support.batch_files import answers_csv
 from support.cli_runner import SPINETRIAGE
-from support.special_files import open_files_in, wait_until_writing
+from support.special_files import open_files_in, wait_until_waiting_for_input, wait_until_writing
 
 TIMEOUT = 60
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -57,6 +57,9 @@ def start_batch(folder: Path, ignore_sighup: bool = False) -> subprocess.Popen[b
         process.stdin.write(ROWS.encode())
         process.stdin.flush()
         wait_until_writing(process, folder, TIMEOUT)
+        # rows are scored in chunks of what there is to read: the third row is done once the
+        # process waits for a fourth
+        wait_until_waiting_for_input(process, TIMEOUT)
     except BaseException:
         process.kill()
         process.communicate(timeout=TIMEOUT)

@@ -70,3 +70,25 @@ def wait_until_writing(process: subprocess.Popen[bytes], folder: Path, timeout: 
         assert time.monotonic() < deadline, "the command never started writing"
         assert process.poll() is None, process.communicate()
         time.sleep(0.05)
+
+
+def wait_until_waiting_for_input(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait until the process sleeps reading an empty pipe: every row it was given is done.
+
+    Linux names where a process sleeps in /proc/PID/wchan; where that is hidden ("0"), wait a
+    moment instead."""
+    deadline = time.monotonic() + timeout
+    wchan = Path(f"/proc/{process.pid}/wchan")
+    while True:
+        try:
+            where = wchan.read_text()
+        except OSError:
+            where = "0"
+        if where in ("", "0"):
+            time.sleep(0.5)
+            return
+        if "pipe" in where:
+            return
+        assert time.monotonic() < deadline, f"the command never waited for input ({where})"
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)

@@ -77,8 +77,9 @@ class CellCodes:
         self.blank_ok = blank_ok
         self.by_cell: dict[object, int] = {}
         self.values: list[AnswerValue | None] = [None]
-        # by type too: 1, 1.0 and True are equal keys but different answers
-        self._by_value: dict[tuple[type, AnswerValue], int] = {}
+        # by type too: 1, 1.0 and True are equal keys but different answers (and floats by
+        # their text: 0.0 and -0.0 are equal but written apart)
+        self._by_value: dict[tuple[type, object], int] = {}
 
     def add(self, cell: object, value: AnswerValue | None) -> None:
         """Code a cell the exact path parsed to `value` (None: blank)."""
@@ -86,7 +87,7 @@ class CellCodes:
             if self.blank_ok:
                 self.by_cell[cell] = 0
             return
-        key = (type(value), value)
+        key = (float, repr(value)) if type(value) is float else (type(value), value)
         code = self._by_value.get(key)
         if code is None:
             if len(self.values) > MAX_CODES:
@@ -186,6 +187,9 @@ class ChunkKernel:
                 self._wide.add(q.question.id)
                 if q.index >= 0:  # looked up on its own, not in the pass over every cell
                     self._lookups[q.index] = {}
+                # what they remembered for UNSEEN (255), a code it may now give an answer
+                self._pain.clear()
+                self._duration.clear()
         # every cell looked up in reading order, then each column's codes a slice of them
         width = self._width
         cells = bytes(map(_get, cycle(self._lookups), chain.from_iterable(rows), repeat(UNSEEN)))
@@ -211,6 +215,8 @@ class ChunkKernel:
             )
             for start in range(0, len(bits), 8)
         ]
+        if not lanes:  # a bank with no rules: no row has a tier (the exact path says so)
+            return [None] * count
         combinations = map(self._combinations.__getitem__, zip(*lanes, strict=True))
         return list(map(_decision, exact.to_bytes(count, "little"), scores, combinations))
 

@@ -303,6 +303,8 @@ def _records(reader: Any, offset: int, marked: Callable[[], bool]) -> Iterator[R
             return
         except csv.Error:
             # a cell past the csv module's limit: this row is an error row, the next goes on
+            # (a NUL in its lines is this row's, not the next one's)
+            marked()
             last = reader.line_num
             yield Record(previous + 1 + offset, [], last + offset, False, _too_long_cell())
             previous = last
