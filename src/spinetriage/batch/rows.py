@@ -137,27 +137,11 @@ class RowScorer:
             self._chunk_rows = min(2 * self._chunk_rows, CHUNK_ROWS)
 
     def _score_chunk(self, records: list[Record]) -> list[RowOutcome]:
-        layout = self.layout
-        width, id_index = layout.width, layout.id_index
-        fitting = [r for r in records if len(r.cells) == width and not r.has_nul]
-        decisions = self._kernel.run([r.cells for r in fitting])
-        if layout.version_indexes or self.full_result or len(fitting) < len(records):
-            return self._outcomes(records, iter(decisions))
-        # the usual chunk: every row as wide as the header, no version column, CSV output
-        return [
-            self.score(record)
-            if decision is None
-            else RowOutcome(
-                record.line, record.cells[id_index] if id_index is not None else "", (), decision
-            )
-            for record, decision in zip(records, decisions, strict=True)
-        ]
-
-    def _outcomes(
-        self, records: list[Record], decisions: Iterator[Decision | None]
-    ) -> list[RowOutcome]:
-        """`_score_chunk` for any chunk: rows of another width, versions, full results."""
+        """Each record's outcome: the chunk kernel's decision for the rows it scores, the exact
+        path's outcome for the others (another width, a NUL, a cell not seen, a problem)."""
         width, id_index = self.layout.width, self.layout.id_index
+        fitting = [r.cells for r in records if len(r.cells) == width and not r.has_nul]
+        decisions = iter(self._kernel.run(fitting))
         versions = bool(self.layout.version_indexes)
         codes = self._kernel.codes
         outcomes = []
