@@ -53,14 +53,8 @@ def _csv_line(cells: list[str]) -> str:
     return buffer.getvalue()
 
 
-class _Texts(dict[object, str]):
-    """Values as CSV text (None: blank), each worked out once (up to MEMO_LIMIT of them)."""
-
-    def __missing__(self, value: object) -> str:
-        text = "" if value is None else str(value)
-        if len(self) < MEMO_LIMIT:
-            self[value] = text
-        return text
+def _cell_text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 class RowWriter(Protocol):
@@ -82,13 +76,14 @@ class CsvRows:
 
     def __init__(self, stream: IO[str], context: BatchContext) -> None:
         from ..bank.score_vocabulary import SCORE_NAMES
+        from ..scoring.remembered import Remembered
 
         bank = context.bank
         #: the scores in column order (numbers and the bands of the vocabulary: never formulas)
         self._scores_of = attrgetter(*SCORE_NAMES)
         # each score column's values as text, remembered (a column's values share one type, so
         # 1 and 1.0 never meet in one of them)
-        self._score_texts = [_Texts() for _ in SCORE_NAMES]
+        self._score_texts = [Remembered(_cell_text, MEMO_LIMIT) for _ in SCORE_NAMES]
         self._stream = stream
         self._writer = csv.writer(stream)
         # A scored row's line is put together from parts rendered as the csv module renders
